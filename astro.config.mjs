@@ -1,0 +1,26 @@
+// @ts-check
+import netlify from '@astrojs/netlify';
+import preact from '@astrojs/preact';
+import sitemap from '@astrojs/sitemap';
+import { defineConfig } from 'astro/config';
+
+// Netlify sets URL to the site's address; locally the dev server's address is used.
+const site = process.env.URL ?? process.env.SITE_URL ?? 'http://localhost:4321';
+
+export default defineConfig({
+	site,
+	trailingSlash: 'ignore',
+	adapter: netlify(),
+	integrations: [
+		preact(),
+		sitemap({
+			filter: (page) => !new URL(page).pathname.startsWith('/admin'),
+		}),
+	],
+	build: {
+		// The pages are small: one inlined stylesheet saves a request on slow rural links.
+		inlineStylesheets: 'always',
+	},
+	devToolbar: { enabled: false },
+	prefetch: false,
+});

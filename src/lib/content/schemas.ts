@@ -1,0 +1,237 @@
+import type { reference as astroReference } from 'astro:content';
+import { z } from 'astro/zod';
+import { parseParisDateTime } from '../domain/paris-time';
+import {
+	keysOf,
+	MEETING_STATUSES,
+	PARTICIPANT_CATEGORIES,
+	SERVICE_AUDIENCES,
+	SERVICE_CATEGORIES,
+} from '../domain/vocabulary';
+
+/**
+ * Frontmatter schemas of every collection in `content/`. They are built by a factory that receives
+ * Astro's `reference()` so that unit tests can validate files without the Astro runtime; the only
+ * caller in the site is `src/content.config.ts`. Messages are in French because the coordinator
+ * reads them when a file is wrong.
+ */
+
+type Reference = typeof astroReference;
+
+// zod's French locale for the generic messages ("nombre attendu, chaîne reçue"…).
+z.config(z.locales.fr());
+
+const INSEE_CODE = /^(\d{5}|2[AB]\d{3})$/;
+const CURRENT_YEAR_LIMIT = 2100;
+
+const text = (what: string, max: number) =>
+	z
+		.string({ error: `${what} : texte attendu` })
+		.trim()
+		.min(1, { error: `${what} : ne peut pas être vide` })
+		.max(max, { error: `${what} : ${max} caractères au plus` });
+
+const year = z
+	.number({ error: 'année attendue (nombre à 4 chiffres, ex. 2023)' })
+	.int({ error: 'année attendue (nombre entier, ex. 2023)' })
+	.min(1950, { error: 'année attendue entre 1950 et 2100' })
+	.max(CURRENT_YEAR_LIMIT, { error: 'année attendue entre 1950 et 2100' });
+
+const count = z
+	.number({ error: 'nombre entier attendu (ex. 12)' })
+	.int({ error: 'nombre entier attendu (ex. 12)' })
+	.min(0, { error: 'nombre positif ou nul attendu' });
+
+/** A calendar day written `YYYY-MM-DD`. */
+const day = z.coerce.date({ error: 'date attendue au format AAAA-MM-JJ (ex. 2027-01-14)' });
+
+/** A wall-clock time in Paris written `YYYY-MM-DD HH:mm`, turned into the instant it denotes. */
+export const parisDateTimeSchema = z
+	.string({ error: 'date et heure attendues au format AAAA-MM-JJ HH:mm (ex. 2027-01-14 18:30)' })
+	.transform((value, ctx) => {
+		const date = parseParisDateTime(value);
+		if (!date) {
+			ctx.issues.push({
+				code: 'custom',
+				input: value,
+				message: `date et heure attendues au format AAAA-MM-JJ HH:mm, heure de Paris (reçu « ${value} »)`,
+			});
+			return z.NEVER;
+		}
+		return date;
+	});
+
+/** Every figure the site shows carries where it comes from and the year it describes. */
+export const figureSchema = z.object({
+	label: text('libellé du chiffre', 200),
+	value: z.union([z.number(), text('valeur', 60)], {
+		error: 'valeur attendue (nombre ou texte court)',
+	}),
+	unit: text('unité', 60).optional(),
+	source: text('source du chiffre', 300),
+	year,
+	url: z.url({ error: 'adresse web attendue (https://…)' }).optional(),
+});
+export type Figure = z.infer<typeof figureSchema>;
+
+const sourceSchema = z.object({
+	title: text('titre de la source', 300),
+	year,
+	url: z.url({ error: 'adresse web attendue (https://…)' }).optional(),
+});
+
+/** A role address (the coordinator's office), never a private person's own details. */
+export const contactSchema = z
+	.object({
+		role: text('fonction du contact', 120),
+		email: z.email({ error: 'adresse électronique attendue (ex. contact@exemple.fr)' }).optional(),
+		phone: z
+			.string()
+			.regex(/^(\+33 ?|0)[1-9]( ?\d{2}){4}$/, {
+				error: 'numéro de téléphone français attendu (ex. 05 53 00 00 00)',
+			})
+			.optional(),
+		postalAddress: text('adresse postale', 300).optional(),
+	})
+	.refine((contact) => contact.email || contact.phone || contact.postalAddress, {
+		error: 'au moins un moyen de contact attendu (email, phone ou postalAddress)',
+	});
+
+const communeSchema = z.object({
+	code: z.string().regex(INSEE_CODE, { error: 'code INSEE attendu (5 caractères, ex. 24311)' }),
+	name: text('nom de la commune', 100),
+});
+
+export function createContentSchemas(reference: Reference) {
+	const territory = z.object({
+		name: text('nom du territoire', 120),
+		/** One short sentence for lists and link previews. */
+		summary: text('résumé', 300),
+		departments: z
+			.array(z.object({ code: z.string().regex(/^(\d{2}|2[AB])$/), name: text('département', 60) }))
+			.min(1, { error: 'au moins un département attendu' }),
+		/** The perimeter: former (pre-2015) cantons and their communes, by INSEE code. */
+		formerCantons: z
+			.array(
+				z.object({
+					code: z.string().regex(/^\d{4}$/, { error: 'code de canton attendu (4 chiffres)' }),
+					name: text('nom du canton', 100),
+					communes: z.array(communeSchema).min(1, { error: 'au moins une commune attendue' }),
+				}),
+			)
+			.min(1, { error: 'au moins un canton attendu' }),
+		perimeterSource: sourceSchema,
+		population: figureSchema,
+		generalPractitioners: figureSchema,
+		figures: z.array(figureSchema).default([]),
+		coordinatorContact: contactSchema,
+		order: z.number().int().default(0),
+	});
+
+	const service = z.object({
+		title: text('titre', 120),
+		summary: text('résumé', 300),
+		category: z.enum(keysOf(SERVICE_CATEGORIES), {
+			error: `catégorie attendue parmi : ${Object.keys(SERVICE_CATEGORIES).join(', ')}`,
+		}),
+		audiences: z
+			.array(
+				z.enum(keysOf(SERVICE_AUDIENCES), {
+					error: `public attendu parmi : ${Object.keys(SERVICE_AUDIENCES).join(', ')}`,
+				}),
+			)
+			.min(1, { error: 'au moins un public attendu' }),
+		/** How a person gets the service, in one or two plain sentences. */
+		access: text('comment en bénéficier', 600),
+		cost: text('coût', 200).optional(),
+		territories: z.array(reference('territories')).min(1, { error: 'au moins un territoire attendu' }),
+		figures: z.array(figureSchema).default([]),
+		contact: contactSchema.optional(),
+		sources: z.array(sourceSchema).min(1, { error: 'au moins une source attendue' }),
+		updatedAt: day,
+	});
+
+	const council = z.object({
+		title: text('titre', 120),
+		summary: text('résumé', 300),
+		openTo: z.array(text('public', 120)).min(1),
+		size: figureSchema,
+		frequency: text('fréquence', 200),
+		roles: z.array(text('rôle', 300)).min(1),
+		howToJoin: text('comment participer', 600),
+		sources: z.array(sourceSchema).min(1, { error: 'au moins une source attendue' }),
+	});
+
+	const meeting = z.object({
+		title: text('titre', 160),
+		territory: reference('territories'),
+		/** Wall-clock start in Paris, `YYYY-MM-DD HH:mm`. */
+		startsAt: parisDateTimeSchema,
+		durationMinutes: z.number().int().min(15).max(600).default(120),
+		place: z.object({
+			name: text('nom du lieu', 160),
+			address: text('adresse', 200),
+			postalCode: z.string().regex(/^\d{5}$/, { error: 'code postal attendu (5 chiffres)' }),
+			city: text('commune', 100),
+			access: text('accès au lieu', 400).optional(),
+		}),
+		capacity: z
+			.number({ error: 'nombre de places attendu (nombre entier, ex. 30)' })
+			.int({ error: 'nombre de places attendu (nombre entier, ex. 30)' })
+			.min(1, { error: 'au moins 1 place attendue' })
+			.max(500, { error: '500 places au plus' }),
+		agenda: z.array(text('point de l’ordre du jour', 300)).min(1, {
+			error: 'au moins un point à l’ordre du jour attendu',
+		}),
+		status: z.enum(MEETING_STATUSES, {
+			error: `statut attendu parmi : ${MEETING_STATUSES.join(', ')}`,
+		}),
+	});
+
+	const minutes = z.object({
+		title: text('titre', 160),
+		meeting: reference('meetings'),
+		date: day,
+		territory: reference('territories'),
+		/** True while the file is an illustration and not the record of a real meeting. */
+		isExample: z.boolean().default(false),
+		attendance: z.object(
+			Object.fromEntries(keysOf(PARTICIPANT_CATEGORIES).map((key) => [key, count])) as Record<
+				keyof typeof PARTICIPANT_CATEGORIES,
+				typeof count
+			>,
+		),
+		apologies: count,
+		/** The plain-language summary shown first, for people who will read nothing else. */
+		summary: text('résumé en langage simple', 800),
+		agenda: z
+			.array(z.object({ title: text('point', 200), summary: text('résumé du point', 2000) }))
+			.min(1, { error: 'au moins un point attendu' }),
+		decisions: z
+			.array(
+				z.object({
+					text: text('décision', 500),
+					owner: text('responsable (une fonction, pas un nom)', 120),
+					deadline: day.optional(),
+				}),
+			)
+			.default([]),
+		proposals: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).default([]),
+		nextMeeting: z.object({ date: day.optional(), meeting: reference('meetings').optional() }).optional(),
+	});
+
+	const glossaryTerm = z.object({
+		term: text('sigle', 30),
+		expansion: text('forme développée', 200),
+		definition: text('définition', 600),
+	});
+
+	const page = z.object({
+		title: text('titre', 120),
+		description: text('description', 300),
+		updatedAt: day,
+		glossary: z.array(glossaryTerm).optional(),
+	});
+
+	return { territory, service, council, meeting, minutes, page };
+}

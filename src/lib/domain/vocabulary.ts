@@ -1,0 +1,40 @@
+/**
+ * The site's controlled vocabularies: the stored value (stable, ASCII, used in URLs and data)
+ * and the French label shown to people. Content schemas, pages and (later) SQL `check`
+ * constraints all derive from these lists so that a new value is added in one place.
+ */
+
+export const SERVICE_CATEGORIES = {
+	'prevention-education': 'Prévention et éducation',
+	'cooperation-professionnels': 'Coopération entre professionnels',
+	'medico-social': 'Médico-social',
+	'appui-cabinets': 'Appui aux cabinets',
+} as const;
+export type ServiceCategory = keyof typeof SERVICE_CATEGORIES;
+
+export const SERVICE_AUDIENCES = {
+	habitants: 'Habitants',
+	'patients-orientes': 'Patients sur orientation du médecin',
+	familles: 'Familles et aidants',
+	medecins: 'Médecins généralistes',
+	professionnels: 'Professionnels de santé',
+	etablissements: 'Établissements et services',
+} as const;
+export type ServiceAudience = keyof typeof SERVICE_AUDIENCES;
+
+/** Who takes part in the council; used for meeting sign-ups and for attendance in minutes. */
+export const PARTICIPANT_CATEGORIES = {
+	habitants: 'Habitants',
+	professionnels: 'Professionnels de santé',
+	elus: 'Élus',
+	partenaires: 'Associations et partenaires',
+} as const;
+export type ParticipantCategory = keyof typeof PARTICIPANT_CATEGORIES;
+
+/** Meeting status as the coordinator writes it in `content/meetings/*.md`. */
+export const MEETING_STATUSES = ['à venir', 'complet', 'passé', 'annulé'] as const;
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+
+export function keysOf<T extends Record<string, string>>(record: T): [keyof T & string, ...(keyof T & string)[]] {
+	return Object.keys(record) as [keyof T & string, ...(keyof T & string)[]];
+}

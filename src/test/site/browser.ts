@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium } from 'playwright-core';
+import sirv from 'sirv';
+
+/** Debian's Chromium, installed by `.ci/run`; no test downloads a browser of its own. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const CHROMIUM_FLAGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
+
+export function launchChromium(): Promise<Browser> {
+	if (!existsSync(CHROMIUM_PATH)) {
+		throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run "apt-get install -y chromium" (as .ci/run does).`);
+	}
+	return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+}
+
+/** Serves the built site the way a static host does: `/x/` → `/x/index.html`, unknown paths → 404.html. */
+export async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+	const assets = sirv(dir, { dev: false, etag: true, extensions: ['html'] });
+	const notFound = sirv(dir, { dev: false });
+	const server: Server = createServer((req, res) =>
+		assets(req, res, () => {
+			res.statusCode = 404;
+			req.url = '/404.html';
+			notFound(req, res, () => {
+				res.end('Not found');
+			});
+		}),
+	);
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		close: () => new Promise((resolve) => server.close(() => resolve())),
+	};
+}

@@ -1,0 +1,123 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { DIST } from './paths';
+
+function walk(dir: string): string[] {
+	return readdirSync(dir).flatMap((name) => {
+		const path = join(dir, name);
+		return statSync(path).isDirectory() ? walk(path) : [path];
+	});
+}
+
+const files = walk(DIST);
+const htmlPages = files.filter((f) => f.endsWith('.html'));
+const read = (path: string) => readFileSync(join(DIST, path), 'utf8');
+
+describe('the built site', () => {
+	it.each([
+		'index.html',
+		'territoires/index.html',
+		'territoires/nontronnais/index.html',
+		'territoires/porcien-thierache/index.html',
+		'services/index.html',
+		'services/categorie/prevention-education/index.html',
+		'services/public/habitants/index.html',
+		'services/territoire/nontronnais/index.html',
+		'conseil/index.html',
+		'reunions/index.html',
+		'comptes-rendus/index.html',
+		'comptes-rendus/rss.xml',
+		'a-propos/index.html',
+		'glossaire/index.html',
+		'accessibilite/index.html',
+		'donnees-personnelles/index.html',
+		'mentions-legales/index.html',
+		'plan-du-site/index.html',
+		'404.html',
+		'sitemap-index.xml',
+		'robots.txt',
+	])('has %s', (path) => {
+		expect(existsSync(join(DIST, path))).toBe(true);
+	});
+
+	it('ships no JavaScript at all on content pages: no script tag, no island, no JS file', () => {
+		const withScripts = htmlPages.filter((page) => /<script\b|<astro-island\b/i.test(readFileSync(page, 'utf8')));
+		expect(withScripts.map((p) => relative(DIST, p))).toStrictEqual([]);
+		expect(files.filter((f) => f.endsWith('.js')).map((f) => relative(DIST, f))).toStrictEqual([]);
+	});
+
+	it('keeps every page at or under 30 KB gzipped (HTML with its inlined CSS)', () => {
+		const weights = htmlPages.map((page) => ({
+			page: relative(DIST, page),
+			raw: statSync(page).size,
+			gzip: gzipSync(readFileSync(page), { level: 9 }).length,
+		}));
+		const heaviest = [...weights].sort((a, b) => b.gzip - a.gzip).slice(0, 5);
+		console.info(
+			`${weights.length} pages; heaviest gzipped: ${heaviest.map((w) => `${w.page} ${(w.gzip / 1024).toFixed(1)} KB`).join(', ')}`,
+		);
+		expect(weights.filter((w) => w.gzip > 30 * 1024)).toStrictEqual([]);
+		// No external stylesheet either: the CSS is inlined, so the HTML weight is the page weight.
+		expect(htmlPages.filter((page) => /<link[^>]+rel="stylesheet"/.test(readFileSync(page, 'utf8')))).toStrictEqual([]);
+	});
+
+	it('gives every page French language, a title, one h1, a skip link and the main landmark', () => {
+		for (const page of htmlPages) {
+			const html = readFileSync(page, 'utf8');
+			const name = relative(DIST, page);
+			expect(html, name).toContain('<html lang="fr"');
+			expect(html, name).toMatch(/<title>[^<]+<\/title>/);
+			expect(html.match(/<h1\b/g), name).toHaveLength(1);
+			expect(html, name).toContain('href="#contenu"');
+			expect(html, name).toMatch(/<main id="contenu"/);
+		}
+	});
+
+	it('has no broken internal link', () => {
+		const broken: string[] = [];
+		for (const page of htmlPages) {
+			for (const [, href] of readFileSync(page, 'utf8').matchAll(/href="(\/[^"#?]*)[^"]*"/g)) {
+				const path = decodeURI(href ?? '/');
+				const target = path.endsWith('/') ? join(DIST, path, 'index.html') : join(DIST, path);
+				if (!existsSync(target) && !existsSync(`${target}.html`)) broken.push(`${relative(DIST, page)} → ${path}`);
+			}
+		}
+		expect(broken).toStrictEqual([]);
+	});
+
+	it('writes one calendar file per meeting, linked from its page', () => {
+		const meetings = readdirSync(join(DIST, 'reunions')).filter((f) => f.endsWith('.ics'));
+		expect(meetings.length).toBeGreaterThanOrEqual(2);
+		for (const file of meetings) {
+			const ics = read(`reunions/${file}`);
+			expect(ics, file).toMatch(/^BEGIN:VCALENDAR\r\n[\s\S]*BEGIN:VEVENT[\s\S]*DTSTART:\d{8}T\d{6}Z/);
+			expect(read(`reunions/${file.replace('.ics', '')}/index.html`)).toContain(`href="/reunions/${file}"`);
+		}
+	});
+
+	it('publishes an RSS feed of the minutes with absolute links', () => {
+		const rss = read('comptes-rendus/rss.xml');
+		expect(rss).toContain('<rss');
+		expect(rss).toContain('<language>fr-fr</language>');
+		const items = rss.match(/<item>/g) ?? [];
+		expect(items.length).toBe(readdirSync(join(DIST, 'comptes-rendus')).filter((f) => !f.includes('.')).length);
+		expect(rss).toMatch(/<link>https?:\/\/[^<]+\/comptes-rendus\/[^<]+\/<\/link>/);
+	});
+
+	it('lists content pages in the sitemap, but not the 404 page', () => {
+		const sitemaps = files.filter((f) => /sitemap-\d+\.xml$/.test(f)).map((f) => readFileSync(f, 'utf8'));
+		const all = sitemaps.join('\n');
+		expect(all).toContain('/territoires/nontronnais/</loc>');
+		expect(all).toContain('/comptes-rendus/');
+		expect(all).not.toContain('404');
+	});
+
+	it('labels each example set of minutes as an example on its page', () => {
+		for (const dir of readdirSync(join(DIST, 'comptes-rendus')).filter((f) => !f.includes('.'))) {
+			const html = read(`comptes-rendus/${dir}/index.html`);
+			if (/<h1>Exemple/.test(html)) expect(html, dir).toContain('<strong>Exemple.</strong>');
+		}
+	});
+});

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		projects: [
+			{
+				test: {
+					name: 'unit',
+					include: ['src/**/*.test.ts'],
+					exclude: ['src/test/site/**'],
+					environment: 'node',
+				},
+			},
+			{
+				test: {
+					name: 'site',
+					include: ['src/test/site/**/*.test.ts'],
+					environment: 'node',
+					globalSetup: ['src/test/site/global-setup.ts'],
+					fileParallelism: false,
+					testTimeout: 60_000,
+					hookTimeout: 240_000,
+				},
+			},
+		],
+	},
+});
