@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ROOT } from './paths';
 
-const astroBin = createRequire(import.meta.url).resolve('astro/bin/astro.mjs');
+const astroBin = join(ROOT, 'node_modules/astro/bin/astro.mjs');
 
 export type CliResult = { status: number | null; output: string; seconds: number };
 

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import sirv from 'sirv';
 
@@ -29,14 +30,11 @@ export function launchChromium(): Promise<Browser> {
 /** Serves the built site the way a static host does: `/x/` → `/x/index.html`, unknown paths → 404.html. */
 export async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
 	const assets = sirv(dir, { dev: false, etag: true, extensions: ['html'] });
-	const notFound = sirv(dir, { dev: false });
+	const notFoundPage = readFileSync(join(dir, '404.html'));
 	const server: Server = createServer((req, res) =>
 		assets(req, res, () => {
-			res.statusCode = 404;
-			req.url = '/404.html';
-			notFound(req, res, () => {
-				res.end('Not found');
-			});
+			res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8' });
+			res.end(notFoundPage);
 		}),
 	);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

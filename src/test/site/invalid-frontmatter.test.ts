@@ -44,6 +44,7 @@ describe('an invalid frontmatter', () => {
 		const result = runAstro(['sync'], dir);
 		expect(result.status).not.toBe(0);
 		expect(result.output).toContain('meetings → reunion-mal-saisie');
+		expect(result.output).toContain('content/meetings/reunion-mal-saisie.md');
 		expect(result.output).toMatch(/capacity\*{0,2}: nombre de places attendu \(nombre entier, ex\. 30\)/);
 	});
 });

@@ -6,17 +6,21 @@ import { DIST } from './paths';
 
 let browser: Browser;
 let context: BrowserContext;
+let noScript: BrowserContext;
 let site: Awaited<ReturnType<typeof serveStatic>>;
 
 beforeAll(async () => {
 	site = await serveStatic(DIST);
 	browser = await launchChromium();
-	// Content pages must work without JavaScript: run the whole tour with it disabled.
-	context = await browser.newContext({ javaScriptEnabled: false, locale: 'fr-FR' });
+	// axe runs inside the page, so the tour keeps JavaScript on (the pages have none of their own);
+	// a second context with JavaScript disabled checks that reading needs none.
+	context = await browser.newContext({ locale: 'fr-FR' });
+	noScript = await browser.newContext({ javaScriptEnabled: false, locale: 'fr-FR' });
 });
 
 afterAll(async () => {
 	await context?.close();
+	await noScript?.close();
 	await browser?.close();
 	await site?.close();
 });
@@ -116,7 +120,19 @@ const tour: { name: string; path: string; h1: RegExp; check: (page: Page) => Pro
 	},
 ];
 
-describe('reading the site in Chromium, without JavaScript', () => {
+describe('reading the site in Chromium', () => {
+	it.each(['/', '/services/public/habitants/', '/reunions/', '/comptes-rendus/'])(
+		'%s reads the same with JavaScript disabled',
+		async (path) => {
+			const page = await noScript.newPage();
+			const response = await page.goto(`${site.url}${path}`);
+			expect(response?.status()).toBe(200);
+			expect(await page.locator('h1').count()).toBe(1);
+			expect(await page.locator('main a').count()).toBeGreaterThan(3);
+			await page.close();
+		},
+	);
+
 	it.each(tour)('$name ($path): main content and no serious axe violation', async ({ path, h1, check }) => {
 		const page = await open(path);
 		await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fr');
@@ -158,7 +174,7 @@ describe('reading the site in Chromium, without JavaScript', () => {
 	});
 
 	it.each(['/', '/services/', '/comptes-rendus/', '/territoires/porcien-thierache/'])(
-		'%s reflows at 320 px wide (no horizontal scrolling) and at 200 %% zoom',
+		'%s reflows at 320 px wide (no horizontal scrolling) and with text at 200 percent',
 		async (path) => {
 			const page = await context.newPage();
 			await page.setViewportSize({ width: 320, height: 640 });
