@@ -10,7 +10,12 @@ const site = process.env.URL ?? process.env.SITE_URL ?? 'http://localhost:4321';
 export default defineConfig({
 	site,
 	trailingSlash: 'ignore',
-	adapter: netlify(),
+	adapter: netlify({
+		// No images, edge functions or linked-site variables here: nothing to emulate in `astro dev`
+		// (the edge-function emulator also tries to download a runtime, which fails offline).
+		devFeatures: false,
+		imageCDN: false,
+	}),
 	integrations: [
 		preact(),
 		sitemap({
