@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { migrate, readMigrations, SUPABASE_DIR, type SqlRunner } from '../../lib/server/db/migrations.ts';
+import { migrate, readMigrations, type SqlRunner, SUPABASE_DIR } from '../../lib/server/db/migrations.ts';
 
 const CACHE_DIR = join(import.meta.dirname, '../../../node_modules/.cache/pays-de-sante');
 

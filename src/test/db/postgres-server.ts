@@ -81,8 +81,9 @@ function run(owner: Owner, cwd: string, bin: string, args: string[]): Promise<vo
 	return new Promise((resolve, reject) => {
 		execFile(file, fileArgs, { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
 			if (!error) return resolve();
+			const why = error.killed ? 'timed out' : `exit code ${error.code}`;
 			const output = `${stdout}${stderr}`.trim();
-			reject(new Error(`${[file, ...fileArgs].join(' ')} failed: ${error.message}${output ? `\n${output}` : ''}`));
+			reject(new Error(`${[file, ...fileArgs].join(' ')} failed (${why})${output ? `:\n${output}` : ''}`));
 		});
 	});
 }

@@ -84,7 +84,11 @@ const KIND_BY_SQLSTATE: Record<string, DatabaseErrorKind> = {
 };
 
 /** Maps a SQLSTATE (from PostgreSQL directly or relayed by PostgREST) to a kind. */
-export function databaseErrorFrom(sqlState: string | undefined, message: string | undefined, detail?: string): DatabaseError {
+export function databaseErrorFrom(
+	sqlState: string | undefined,
+	message: string | undefined,
+	detail?: string,
+): DatabaseError {
 	const state = sqlState ?? '';
 	const kind = KIND_BY_SQLSTATE[state] ?? (state.startsWith('08') ? 'unavailable' : 'internal');
 	// Our own errors carry a message key; a raw PostgreSQL message is never passed on to users.

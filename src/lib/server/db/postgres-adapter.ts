@@ -1,9 +1,9 @@
 import postgres from 'postgres';
 import {
 	type Caller,
+	DatabaseError,
 	type DatabaseName,
 	type DataPort,
-	DatabaseError,
 	databaseErrorFrom,
 	IDENTIFIER,
 	type RpcArgs,

@@ -1,5 +1,5 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { type Caller, type DataPort, DatabaseError, databaseErrorFrom, IDENTIFIER, type RpcArgs } from './port.ts';
+import { type Caller, DatabaseError, type DataPort, databaseErrorFrom, IDENTIFIER, type RpcArgs } from './port.ts';
 
 export type SupabaseAdapterOptions = {
 	url: string;
