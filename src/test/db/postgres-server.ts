@@ -58,7 +58,7 @@ export function realPostgresAvailability(): { run: true } | { run: false; reason
 
 type Owner = { uid: number; gid: number } | undefined;
 
-/** The `postgres` user to run as when we are root (initdb refuses root), or undefined when not root. */
+// The `postgres` user to run as when we are root (initdb refuses root), or undefined when not root.
 function clusterOwner(): Owner {
 	if (process.getuid?.() !== 0) return undefined;
 	const ids = ['-u', '-g'].map((flag) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }));

@@ -98,10 +98,3 @@ export function databaseErrorFrom(
 
 /** Names interpolated into SQL must be plain identifiers. */
 export const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** Serialises arguments as text (or null) so PostgreSQL resolves their types from the function's signature. */
-export function toSqlText(value: RpcArgs[string]): string | null {
-	if (value === null || value === undefined) return null;
-	if (typeof value === 'object') return JSON.stringify(value);
-	return String(value);
-}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import {
 	type Caller,
@@ -7,7 +8,6 @@ import {
 	databaseErrorFrom,
 	IDENTIFIER,
 	type RpcArgs,
-	toSqlText,
 } from './port.ts';
 
 const API_ROLES = new Set(['anon', 'authenticated', 'service_role']);
@@ -26,7 +26,7 @@ const CONNECTION_ERRORS = new Set([
 export type PostgresAdapterOptions = {
 	url: string;
 	database: Extract<DatabaseName, 'pglite' | 'postgres'>;
-	/** Pool size; the embedded PGlite server serves one transaction at a time, so 1 is enough there. */
+	/** Pool size; the embedded PGlite server serves one message at a time, so a few are enough there. */
 	max?: number;
 };
 
@@ -41,8 +41,8 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): DataPort
 		idle_timeout: 20,
 		connect_timeout: 5,
 		onnotice: () => {},
-		// PGlite's socket server does not keep prepared statements across connections.
-		prepare: options.database !== 'pglite',
+		prepare: false,
+		fetch_types: false,
 	});
 
 	return {
@@ -53,14 +53,28 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): DataPort
 			if (!IDENTIFIER.test(fn) || !names.every((name) => IDENTIFIER.test(name)) || !API_ROLES.has(role)) {
 				throw new DatabaseError('invalid', '', 'invalid_call');
 			}
-			const call = `select public.${fn}(${names.map((name, i) => `${name} => $${i + 1}`).join(', ')}) as result`;
-			const values = names.map((name) => toSqlText(args[name]));
+			const values = names.map((name) => args[name]);
+			if (values.some((value) => typeof value === 'string' && value.includes('\0'))) {
+				throw new DatabaseError('invalid', '22021', 'invalid_character');
+			}
+			// One simple-protocol message: PostgreSQL runs its statements as one implicit transaction,
+			// so the role and claims set with is_local = true hold for the call and vanish after it, and a
+			// failure rolls back the whole message. PGlite's socket server can only serialise whole
+			// messages between connections, which this makes safe; it is also a single round trip.
+			const tag = `$v${randomBytes(6).toString('hex')}$`;
+			const literal = (value: unknown) => {
+				if (value === null || value === undefined) return 'null';
+				const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+				if (text.includes(tag)) throw new DatabaseError('invalid', '22023', 'invalid_character');
+				return `${tag}${text}${tag}`;
+			};
+			const message = [
+				`select set_config('role', ${literal(role)}, true), set_config('request.jwt.claims', ${literal(JSON.stringify(caller.claims))}, true)`,
+				`select public.${fn}(${names.map((name, i) => `${name} => ${literal(values[i])}`).join(', ')}) as result`,
+			].join(';\n');
 			try {
-				const rows = await sql.begin(async (tx) => {
-					await tx`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(caller.claims)}, true)`;
-					return tx.unsafe(call, values);
-				});
-				return (rows[0] as { result: T } | undefined)?.result as T;
+				const results = (await sql.unsafe(message)) as unknown as { result: T }[][];
+				return results[1]?.[0]?.result as T;
 			} catch (error) {
 				throw toDatabaseError(error);
 			}
