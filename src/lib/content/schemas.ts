@@ -1,13 +1,13 @@
 import type { reference as astroReference } from 'astro:content';
 import { z } from 'astro/zod';
-import { parseParisDateTime } from '../domain/paris-time';
+import { parseParisDateTime } from '../domain/paris-time.ts';
 import {
 	keysOf,
 	MEETING_STATUSES,
 	PARTICIPANT_CATEGORIES,
 	SERVICE_AUDIENCES,
 	SERVICE_CATEGORIES,
-} from '../domain/vocabulary';
+} from '../domain/vocabulary.ts';
 
 /**
  * Frontmatter schemas of every collection in `content/`. They are built by a factory that receives

@@ -1,4 +1,4 @@
-import type { MeetingStatus } from './vocabulary';
+import type { MeetingStatus } from './vocabulary.ts';
 
 /** A meeting as far as its displayed status is concerned. */
 export type MeetingTiming = {

@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { z } from 'astro/zod';
+import { load } from 'js-yaml';
+import { createContentSchemas } from '../../content/schemas.ts';
+
+export const CONTENT_DIR = join(import.meta.dirname, '../../../../content');
+
+/** What `public.sync_content` takes: the territories and meetings that SQL needs to enforce rules. */
+export type ContentMirror = {
+	territories: { id: string; name: string }[];
+	meetings: { id: string; territoryId: string; title: string; startsAt: string; capacity: number; status: string }[];
+};
+
+// Outside Astro there is no content store: a reference is checked against the mirrored ids below.
+const idOnly = ((collection: string) => z.string().transform((id) => ({ collection, id }))) as unknown as Parameters<
+	typeof createContentSchemas
+>[0];
+const schemas = createContentSchemas(idOnly);
+
+function entries<T>(folder: string, schema: z.ZodType<T>): { id: string; data: T }[] {
+	const dir = join(CONTENT_DIR, folder);
+	return readdirSync(dir)
+		.filter((file) => file.endsWith('.md'))
+		.map((file) => {
+			const frontmatter = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(dir, file), 'utf8'))?.[1] ?? '';
+			const parsed = schema.safeParse(load(frontmatter));
+			if (!parsed.success) throw new Error(`content/${folder}/${file}: ${parsed.error.issues[0]?.message}`);
+			return { id: basename(file, '.md'), data: parsed.data };
+		});
+}
+
+/** Reads content/territories and content/meetings with the site's own schemas. */
+export function readContentMirror(): ContentMirror {
+	const territories = entries('territories', schemas.territory).map(({ id, data }) => ({ id, name: data.name }));
+	const meetings = entries('meetings', schemas.meeting).map(({ id, data }) => ({
+		id,
+		territoryId: data.territory.id,
+		title: data.title,
+		startsAt: data.startsAt.toISOString(),
+		capacity: data.capacity,
+		// Only cancellation matters to SQL; "passé" follows from the date, "complet" from the seats.
+		status: data.status === 'annulé' ? 'cancelled' : 'scheduled',
+	}));
+	return { territories, meetings };
+}
