@@ -16,6 +16,10 @@ const envSchema = z.object({
 		.optional(),
 	PGLITE_PORT: z.coerce.number().int().min(1).max(65_535).default(54_329),
 	PGLITE_DATA_DIR: z.string().default('.data/pglite'),
+	/** Salt for hashing client IP addresses in rate limits; required on Netlify. */
+	HASH_SALT: z.string().min(16).optional(),
+	/** The site's public address, for links in API answers (Netlify sets URL). */
+	URL: z.url().optional(),
 	NETLIFY: z.string().optional(),
 	CONTEXT: z.string().optional(),
 });

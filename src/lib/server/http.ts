@@ -1,3 +1,4 @@
+import { fieldErrors, type ValidationIssues } from '../domain/validation.ts';
 import { DatabaseError, type DatabaseErrorKind } from './db/port.ts';
 
 /** The contract's error body: a stable code, a French message, and French messages per field. */
@@ -55,4 +56,93 @@ export function problemFromError(error: unknown, messages: Partial<Record<string
 	}
 	console.error('unexpected error:', error instanceof Error ? error.name : typeof error);
 	return problem(500, 'internal_error', MESSAGE_BY_KIND.internal);
+}
+
+/** Bodies larger than this are refused with 413: the largest real form is under 3 KB. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+type Schema<T> = {
+	safeParse(data: unknown): { success: true; data: T } | { success: false; error: ValidationIssues };
+};
+
+export type InputResult<T> =
+	| { ok: true; data: T; isForm: boolean }
+	| { ok: false; response: Response; isForm: boolean };
+
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+
+/** Whether the request is a plain HTML form post (answered with redirects and pages, not JSON). */
+export function isFormPost(request: Request): boolean {
+	return (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() === FORM;
+}
+
+async function readLimitedText(request: Request): Promise<string | 'too_large' | 'invalid_encoding'> {
+	const declared = Number(request.headers.get('content-length') ?? '0');
+	if (declared > MAX_BODY_BYTES) return 'too_large';
+	const reader = request.body?.getReader();
+	if (!reader) return '';
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > MAX_BODY_BYTES) {
+			await reader.cancel();
+			return 'too_large';
+		}
+		chunks.push(value);
+	}
+	try {
+		return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+	} catch {
+		return 'invalid_encoding';
+	}
+}
+
+/**
+ * Reads a JSON or form-encoded body and validates it: 415 for another content type, 413 above
+ * MAX_BODY_BYTES, 400 for unreadable content, 400 with one French message per field otherwise.
+ */
+export async function readInput<T>(request: Request, schema: Schema<T>): Promise<InputResult<T>> {
+	const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+	const isForm = type === FORM;
+	if (!isForm && type !== JSON_TYPE) {
+		return {
+			ok: false,
+			isForm,
+			response: problem(415, 'unsupported_media_type', 'Envoyez les données au format JSON ou en formulaire web.'),
+		};
+	}
+	const text = await readLimitedText(request);
+	if (text === 'too_large') {
+		return {
+			ok: false,
+			isForm,
+			response: problem(413, 'payload_too_large', 'Les données envoyées sont trop volumineuses.'),
+		};
+	}
+	let raw: unknown;
+	try {
+		if (text === 'invalid_encoding') throw new Error('encoding');
+		raw = isForm ? Object.fromEntries(new URLSearchParams(text)) : JSON.parse(text);
+	} catch {
+		return { ok: false, isForm, response: problem(400, 'unreadable_body', 'Les données envoyées sont illisibles.') };
+	}
+	const parsed = schema.safeParse(raw);
+	if (!parsed.success) {
+		const fields = fieldErrors(parsed.error);
+		return {
+			ok: false,
+			isForm,
+			response: problem(400, 'invalid_fields', 'Certaines informations sont à corriger.', fields),
+		};
+	}
+	return { ok: true, isForm, data: parsed.data };
+}
+
+/** A 303 to a page of the site, for plain HTML form posts. */
+export function seeOther(location: string): Response {
+	return new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store' } });
 }

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { keysOf, PARTICIPANT_CATEGORIES } from './vocabulary.ts';
+
+export { fieldErrors } from './validation.ts';
+
+/**
+ * The registration form, as the browser sends it (form fields or JSON). One schema for the island
+ * (errors before sending), the handler (the real gate) and, through the RPC arguments, SQL (the
+ * last line). Messages are the French sentences shown next to each field.
+ */
+const optionalText = (max: number, message: string) =>
+	z
+		.string({ error: message })
+		.trim()
+		.max(max, { error: message })
+		.optional()
+		.transform((value) => (value ? value : undefined));
+
+export const FRENCH_PHONE = /^(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}$/;
+export const INSEE_CODE = /^(\d{5}|2[AB]\d{3})$/;
+
+export const registrationInputSchema = z
+	.object({
+		fullName: z
+			.string({ error: 'Indiquez votre prénom et votre nom.' })
+			.trim()
+			.min(2, { error: 'Indiquez votre prénom et votre nom.' })
+			.max(120, { error: 'Votre nom ne peut pas dépasser 120 caractères.' }),
+		communeCode: z
+			.string({ error: 'Choisissez votre commune dans la liste.' })
+			.trim()
+			.optional()
+			.transform((value) => (value ? value : undefined))
+			.refine((value) => value === undefined || INSEE_CODE.test(value), {
+				error: 'Choisissez votre commune dans la liste.',
+			}),
+		email: optionalText(254, 'Cette adresse électronique n’est pas valide (exemple : nom@exemple.fr).').refine(
+			(value) => value === undefined || z.email().safeParse(value).success,
+			{ error: 'Cette adresse électronique n’est pas valide (exemple : nom@exemple.fr).' },
+		),
+		phone: optionalText(30, 'Ce numéro n’est pas valide (exemple : 05 53 00 00 00).').refine(
+			(value) => value === undefined || FRENCH_PHONE.test(value),
+			{ error: 'Ce numéro n’est pas valide (exemple : 05 53 00 00 00).' },
+		),
+		category: z.enum(keysOf(PARTICIPANT_CATEGORIES), { error: 'Indiquez à quel titre vous venez.' }),
+		needs: optionalText(500, 'Ce besoin ne peut pas dépasser 500 caractères.'),
+		consent: z.preprocess(
+			(value) => value === true || value === 'on' || value === 'true' || value === 'oui',
+			z.literal(true, { error: 'Cochez la case pour accepter l’utilisation de vos coordonnées pour cette réunion.' }),
+		),
+		/** Honeypot: invisible to people, filled by robots. */
+		website: z.string().max(0, { error: 'Ce champ doit rester vide.' }).optional(),
+	})
+	.superRefine((value, ctx) => {
+		if (!value.email && !value.phone) {
+			const message = 'Indiquez une adresse électronique ou un numéro de téléphone.';
+			ctx.addIssue({ code: 'custom', path: ['email'], message });
+			ctx.addIssue({ code: 'custom', path: ['phone'], message });
+		}
+	});
+
+export type RegistrationInput = z.infer<typeof registrationInputSchema>;
+
+/** The RPC arguments of `register_for_meeting` for a validated form. */
+export function toRegistrationArgs(meetingId: string, input: RegistrationInput, clientHash: string) {
+	return {
+		p_meeting_id: meetingId,
+		p_full_name: input.fullName,
+		p_category: input.category,
+		p_email: input.email ?? null,
+		p_phone: input.phone ?? null,
+		p_commune_code: input.communeCode ?? null,
+		p_needs: input.needs ?? null,
+		p_consent: true,
+		p_client_hash: clientHash,
+	};
+}

@@ -1,0 +1,263 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { config as getConfig } from '../../../../netlify/functions/meeting.mts';
+import { config as registerConfig } from '../../../../netlify/functions/meeting-registrations.mts';
+import { config as cancelConfig } from '../../../../netlify/functions/registration-cancel.mts';
+import type { ContractTarget } from '../../../test/db/contract.ts';
+import { realPostgresAvailability } from '../../../test/db/postgres-server.ts';
+import { pgliteTarget, realPostgresTarget } from '../../../test/db/targets.ts';
+import { serveFunctions } from '../../../test/http/functions-server.ts';
+import { SERVICE } from '../db/port.ts';
+import { createCancel, createGetMeeting, createRegister } from './registrations.ts';
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+let sequence = 0;
+
+async function startSite(start: () => Promise<ContractTarget>) {
+	const target = await start();
+	const port = () => target.port;
+	const site = await serveFunctions([
+		{ config: getConfig, handler: createGetMeeting(port) },
+		{ config: registerConfig, handler: createRegister(port) },
+		{ config: cancelConfig, handler: createCancel(port) },
+	]);
+	await target.port.callRpc(
+		'sync_content',
+		{ p_territories: [{ id: 'nontronnais', name: 'Nontronnais' }], p_meetings: [] },
+		SERVICE,
+	);
+	const meeting = async (capacity: number, startsAt = inDays(20), status = 'scheduled') => {
+		const id = `http-${process.pid}-${sequence++}`;
+		await target.port.callRpc(
+			'sync_content',
+			{
+				p_territories: [],
+				p_meetings: [{ id, territoryId: 'nontronnais', title: 'Test', startsAt, capacity, status }],
+			},
+			SERVICE,
+		);
+		return id;
+	};
+	return {
+		site,
+		meeting,
+		stop: async () => {
+			await site.close();
+			await target.stop();
+		},
+	};
+}
+
+const person = (n: number | string) => ({
+	fullName: `Personne ${n}`,
+	email: `personne${n}@example.fr`,
+	category: 'habitants',
+	communeCode: '24311',
+	consent: true,
+});
+
+function postJson(url: string, body: unknown, ip = '192.0.2.1') {
+	return fetch(url, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', 'x-nf-client-connection-ip': ip },
+		body: JSON.stringify(body),
+	});
+}
+
+describe('meeting registration over HTTP (embedded PGlite)', () => {
+	let env: Awaited<ReturnType<typeof startSite>>;
+	beforeAll(async () => {
+		env = await startSite(pgliteTarget);
+	}, 60_000);
+	afterAll(() => env?.stop());
+
+	it('GET /api/meetings/{id} gives the seats; an unknown or malformed id is a French 404', async () => {
+		const id = await env.meeting(25);
+		const ok = await fetch(`${env.site.url}/api/meetings/${id}`);
+		expect(ok.status).toBe(200);
+		expect(await ok.json()).toStrictEqual({ id, capacity: 25, confirmed: 0, waitlisted: 0, remaining: 25 });
+		for (const bad of ['absente', 'MAJUSCULES', '%27%3B--']) {
+			const response = await fetch(`${env.site.url}/api/meetings/${bad}`);
+			expect(response.status).toBe(404);
+			expect(await response.json()).toStrictEqual({
+				error: { code: 'meeting_not_found', message: 'Cette réunion n’existe pas.' },
+			});
+		}
+	});
+
+	it('registers (201), returns the same registration to the same person (200), then waitlists', async () => {
+		const id = await env.meeting(1);
+		const first = await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('a'));
+		expect(first.status).toBe(201);
+		const body = (await first.json()) as { status: string; reference: string; cancelUrl: string };
+		expect(body.status).toBe('confirmed');
+		expect(body.reference).toMatch(/^[A-HJKMNP-Z2-9]{6}$/);
+		expect(body.cancelUrl).toMatch(/\/reunions\/annulation\/\?jeton=[0-9a-f]{64}$/);
+		const again = await postJson(`${env.site.url}/api/meetings/${id}/registrations`, {
+			...person('a'),
+			email: 'PERSONNEa@example.fr',
+		});
+		expect(again.status).toBe(200);
+		expect(await again.json()).toStrictEqual({
+			status: 'confirmed',
+			reference: body.reference,
+			cancelUrl: null,
+			isExisting: true,
+		});
+		const second = await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('b'));
+		expect(second.status).toBe(201);
+		expect(((await second.json()) as { status: string }).status).toBe('waitlisted');
+	});
+
+	it('cancels with the link (200, then 200 again), promotes the next person, and 404s a bad token', async () => {
+		const id = await env.meeting(1);
+		const seated = (await (await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('c'))).json()) as {
+			cancelUrl: string;
+		};
+		await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('d'));
+		const token = new URL(seated.cancelUrl).searchParams.get('jeton');
+		for (let i = 0; i < 2; i++) {
+			const cancelled = await fetch(`${env.site.url}/api/registrations/${token}/cancel`, { method: 'POST' });
+			expect(cancelled.status).toBe(200);
+			expect(((await cancelled.json()) as { status: string }).status).toBe('cancelled');
+		}
+		expect(await (await fetch(`${env.site.url}/api/meetings/${id}`)).json()).toMatchObject({
+			confirmed: 1,
+			waitlisted: 0,
+		});
+		const unknown = await fetch(`${env.site.url}/api/registrations/${'0'.repeat(64)}/cancel`, { method: 'POST' });
+		expect(unknown.status).toBe(404);
+		const malformed = await fetch(`${env.site.url}/api/registrations/pas-un-jeton/cancel`, { method: 'POST' });
+		expect(malformed.status).toBe(404);
+		expect(await malformed.json()).toStrictEqual({
+			error: { code: 'registration_not_found', message: 'Ce lien d’annulation n’est pas valide ou a déjà expiré.' },
+		});
+	});
+
+	it('answers a plain HTML form post with a 303 to the confirmation page', async () => {
+		const id = await env.meeting(10);
+		const form = new URLSearchParams({
+			fullName: 'Sans Javascript',
+			communeCode: '24311',
+			email: 'sans.js@example.fr',
+			phone: '',
+			category: 'elus',
+			needs: '',
+			consent: 'on',
+			website: '',
+		});
+		const response = await fetch(`${env.site.url}/api/meetings/${id}/registrations`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: form,
+			redirect: 'manual',
+		});
+		expect(response.status).toBe(303);
+		expect(response.headers.get('location')).toMatch(
+			new RegExp(`^/reunions/${id}/confirmation/\\?ref=[A-HJKMNP-Z2-9]{6}&statut=confirmed&jeton=[0-9a-f]{64}$`),
+		);
+		form.set('fullName', '');
+		const refused = await fetch(`${env.site.url}/api/meetings/${id}/registrations`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: form,
+		});
+		expect(refused.status).toBe(400);
+		expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+		expect(await refused.text()).toContain('Indiquez votre prénom et votre nom.');
+	});
+
+	it.each([
+		[
+			'an invalid field',
+			{ 'Content-Type': 'application/json' },
+			JSON.stringify({ ...person('e'), email: 'faux' }),
+			400,
+			'invalid_fields',
+		],
+		['malformed JSON', { 'Content-Type': 'application/json' }, '{"fullName": "tronqu', 400, 'unreadable_body'],
+		['a wrong content type', { 'Content-Type': 'text/plain' }, 'bonjour', 415, 'unsupported_media_type'],
+		['no content type', {}, '{}', 415, 'unsupported_media_type'],
+		[
+			'a body over 16 KB',
+			{ 'Content-Type': 'application/json' },
+			JSON.stringify({ ...person('f'), needs: 'x'.repeat(20_000) }),
+			413,
+			'payload_too_large',
+		],
+	])('refuses %s with %i and the French error shape', async (_name, headers, body, status, code) => {
+		const id = await env.meeting(10);
+		const response = await fetch(`${env.site.url}/api/meetings/${id}/registrations`, { method: 'POST', headers, body });
+		expect(response.status).toBe(status);
+		const json = (await response.json()) as {
+			error: { code: string; message: string; fields?: Record<string, string> };
+		};
+		expect(json.error.code).toBe(code);
+		expect(json.error.message).toMatch(/[a-zé]/);
+		if (code === 'invalid_fields') {
+			expect(json.error.fields).toStrictEqual({
+				email: 'Cette adresse électronique n’est pas valide (exemple : nom@exemple.fr).',
+			});
+		}
+	});
+
+	it('refuses an unknown meeting (404) and a past or cancelled one (409)', async () => {
+		const unknown = await postJson(`${env.site.url}/api/meetings/inconnue/registrations`, person('g'));
+		expect(unknown.status).toBe(404);
+		for (const id of [await env.meeting(10, inDays(-2)), await env.meeting(10, inDays(5), 'cancelled')]) {
+			const response = await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('h'));
+			expect(response.status).toBe(409);
+			expect(await response.json()).toStrictEqual({
+				error: { code: 'meeting_closed', message: 'Les inscriptions sont closes : la réunion est passée ou annulée.' },
+			});
+		}
+	});
+
+	it('limits one address to 30 registrations an hour (429 with Retry-After), nothing recorded beyond', async () => {
+		const id = await env.meeting(100);
+		const statuses: number[] = [];
+		for (let i = 0; i < 32; i++) {
+			statuses.push(
+				(await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person(`rl${i}`), '198.51.100.7')).status,
+			);
+		}
+		expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
+		expect(statuses.slice(30)).toStrictEqual([429, 429]);
+		const limited = await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('rl-x'), '198.51.100.7');
+		expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+		expect(await (await fetch(`${env.site.url}/api/meetings/${id}`)).json()).toMatchObject({ confirmed: 30 });
+	});
+});
+
+const concurrencyTargets: [string, () => Promise<ContractTarget>][] = [['embedded PGlite', pgliteTarget]];
+const real = realPostgresAvailability();
+if (real.run) concurrencyTargets.push(['real PostgreSQL server, parallel connections', realPostgresTarget]);
+else console.info(real.reason);
+
+describe.each(concurrencyTargets)('100 simultaneous registrations for 25 seats, through HTTP (%s)', (_name, start) => {
+	let env: Awaited<ReturnType<typeof startSite>>;
+	beforeAll(async () => {
+		env = await startSite(start);
+	}, 60_000);
+	afterAll(() => env?.stop());
+
+	it('confirms exactly 25, waitlists 75 in order, loses nothing and errs on nothing', async () => {
+		const id = await env.meeting(25);
+		const responses = await Promise.all(
+			Array.from({ length: 100 }, (_, i) =>
+				postJson(`${env.site.url}/api/meetings/${id}/registrations`, person(`c${i}`), `203.0.113.${i}`),
+			),
+		);
+		expect(responses.map((r) => r.status).filter((s) => s !== 201)).toStrictEqual([]);
+		const bodies = (await Promise.all(responses.map((r) => r.json()))) as { status: string; reference: string }[];
+		expect(bodies.filter((b) => b.status === 'confirmed')).toHaveLength(25);
+		expect(bodies.filter((b) => b.status === 'waitlisted')).toHaveLength(75);
+		expect(new Set(bodies.map((b) => b.reference)).size).toBe(100);
+		expect(await (await fetch(`${env.site.url}/api/meetings/${id}`)).json()).toStrictEqual({
+			id,
+			capacity: 25,
+			confirmed: 25,
+			waitlisted: 75,
+			remaining: 0,
+		});
+	}, 60_000);
+});
