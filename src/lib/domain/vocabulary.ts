@@ -38,3 +38,11 @@ export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 export function keysOf<T extends Record<string, string>>(record: T): [keyof T & string, ...(keyof T & string)[]] {
 	return Object.keys(record) as [keyof T & string, ...(keyof T & string)[]];
 }
+
+/** How a person describes themself when signing up (inclusive singular forms). */
+export const PARTICIPANT_SELF_LABELS: Record<ParticipantCategory, string> = {
+	habitants: 'Habitant·e',
+	professionnels: 'Professionnel·le de santé',
+	elus: 'Élu·e',
+	partenaires: 'Association ou partenaire',
+};
