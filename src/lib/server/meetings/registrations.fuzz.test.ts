@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { config as getConfig } from '../../../../netlify/functions/meeting.mts';
+import { config as registerConfig } from '../../../../netlify/functions/meeting-registrations.mts';
+import { config as cancelConfig } from '../../../../netlify/functions/registration-cancel.mts';
+import type { ContractTarget } from '../../../test/db/contract.ts';
+import { pgliteTarget } from '../../../test/db/targets.ts';
+import { serveFunctions } from '../../../test/http/functions-server.ts';
+import { hostileBody, hostileString } from '../../../test/http/hostile.ts';
+import { SERVICE } from '../db/port.ts';
+import { createCancel, createGetMeeting, createRegister } from './registrations.ts';
+
+/** Every 4xx carries the contract's French error shape (form posts may get a French HTML page). */
+async function checkAnswer(response: Response) {
+	expect(response.status, 'never a 5xx').toBeLessThan(500);
+	if (response.status >= 400 && (response.headers.get('content-type') ?? '').startsWith('application/json')) {
+		const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+		expect(typeof body.error?.code).toBe('string');
+		expect(body.error?.message).toMatch(/[a-zàâçéèêëîïôûùüœ’]/i);
+		expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|postgres|syntax error|stack/i);
+	} else {
+		await response.arrayBuffer();
+	}
+}
+
+describe('registration endpoints under random and hostile input', () => {
+	let target: ContractTarget;
+	let site: Awaited<ReturnType<typeof serveFunctions>>;
+	beforeAll(async () => {
+		target = await pgliteTarget();
+		const port = () => target.port;
+		site = await serveFunctions([
+			{ config: getConfig, handler: createGetMeeting(port) },
+			{ config: registerConfig, handler: createRegister(port) },
+			{ config: cancelConfig, handler: createCancel(port) },
+		]);
+		await target.port.callRpc(
+			'sync_content',
+			{
+				p_territories: [{ id: 'nontronnais', name: 'Nontronnais' }],
+				p_meetings: [
+					{
+						id: 'fuzz',
+						territoryId: 'nontronnais',
+						title: 'Fuzz',
+						startsAt: new Date(Date.now() + 9e8).toISOString(),
+						capacity: 5,
+						status: 'scheduled',
+					},
+				],
+			},
+			SERVICE,
+		);
+	}, 60_000);
+	afterAll(async () => {
+		await site?.close();
+		await target?.stop();
+	});
+
+	it('answers 1,000 generated registration bodies with no 5xx and the French error shape', async () => {
+		const body = hostileBody({
+			fullName: fc.constantFrom('Jeanne Martin', 'Li'),
+			email: fc.emailAddress(),
+			phone: fc.constantFrom('05 53 00 00 00', '0612345678'),
+			category: fc.constantFrom('habitants', 'elus'),
+			communeCode: fc.constantFrom('24311', '08107'),
+			needs: fc.constant(''),
+			consent: fc.constantFrom(true, 'on'),
+			website: fc.constant(''),
+		});
+		let n = 0;
+		await fc.assert(
+			fc.asyncProperty(body, async ({ type, body: payload }) => {
+				n++;
+				const response = await fetch(`${site.url}/api/meetings/fuzz/registrations`, {
+					method: 'POST',
+					headers: {
+						...(type ? { 'Content-Type': type } : {}),
+						'x-nf-client-connection-ip': `10.9.${n >> 8}.${n & 255}`,
+					},
+					body: payload,
+				});
+				await checkAnswer(response);
+			}),
+			{ numRuns: 1000 },
+		);
+	}, 120_000);
+
+	it('answers 500 generated meeting ids and cancel tokens in the path with no 5xx', async () => {
+		await fc.assert(
+			fc.asyncProperty(hostileString, fc.boolean(), async (value, isCancel) => {
+				// A lone surrogate cannot be percent-encoded; a browser would send U+FFFD instead.
+				const segment = encodeURIComponent(value.toWellFormed());
+				const response = isCancel
+					? await fetch(`${site.url}/api/registrations/${segment}/cancel`, { method: 'POST' })
+					: await fetch(`${site.url}/api/meetings/${segment}`);
+				await checkAnswer(response);
+			}),
+			{ numRuns: 500 },
+		);
+	}, 120_000);
+});

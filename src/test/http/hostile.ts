@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+
+/** Strings that have broken web forms before: SQL, markup, control characters, huge, odd Unicode. */
+export const hostileString = fc.oneof(
+	fc.constantFrom(
+		"'; drop table public.registrations; --",
+		"' or '1'='1",
+		'$v1$ $$ $a$',
+		'<script>alert(1)</script>',
+		'"><img src=x onerror=alert(1)>',
+		'\u0000',
+		'\u202e\u200b\ufeff',
+		'\ud800',
+		'../../etc/passwd',
+		'%00%27',
+		'null',
+		'{"$ne": null}',
+		'𝕮𝖆𝖓𝖆𝖗𝖉',
+		' ',
+	),
+	fc.string({ maxLength: 40 }),
+	fc.string({ unit: 'binary', maxLength: 40 }),
+	fc.string({ minLength: 200, maxLength: 3000 }),
+);
+
+/** Any JSON value, wrong types included. */
+export const anyJson = fc.oneof(
+	hostileString,
+	fc.integer(),
+	fc.double(),
+	fc.boolean(),
+	fc.constant(null),
+	fc.array(hostileString, { maxLength: 3 }),
+	fc.dictionary(hostileString, hostileString, { maxKeys: 3 }),
+);
+
+/** Bodies as a client might send them, valid-looking or not, with their content type. */
+export function hostileBody(fields: Record<string, fc.Arbitrary<unknown>>) {
+	const record = fc.record(
+		Object.fromEntries(Object.entries(fields).map(([name, valid]) => [name, fc.oneof(valid, anyJson)])),
+		{ requiredKeys: [] },
+	);
+	return fc.oneof(
+		record.map((value) => ({ type: 'application/json', body: JSON.stringify(value) })),
+		anyJson.map((value) => ({ type: 'application/json', body: JSON.stringify(value) })),
+		record.map((value) => ({
+			type: 'application/x-www-form-urlencoded',
+			body: new URLSearchParams(
+				Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+			).toString(),
+		})),
+		fc
+			.tuple(fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data', ''), hostileString)
+			.map(([type, body]) => ({ type, body })),
+		record.map((value) => ({ type: 'application/json', body: JSON.stringify(value).slice(0, -3) })),
+	);
+}
