@@ -41,6 +41,10 @@ const SAMPLE_CALLS: Record<string, () => string> = {
 	get_public_proposal: () => `public.get_public_proposal(p_proposal_id => ${ids.publishedId})`,
 	moderation_queue: () => 'public.moderation_queue()',
 	sync_content: () => `public.sync_content(p_territories => '[]', p_meetings => '[]')`,
+	queue_registration_message: () =>
+		`public.queue_registration_message(p_cancel_token => '${'0'.repeat(64)}', p_cancel_url => 'https://exemple.fr')`,
+	claim_outbox: () => 'public.claim_outbox()',
+	purge_registrations: () => 'public.purge_registrations()',
 };
 
 async function executableFunctions(role: string): Promise<string[]> {
@@ -142,6 +146,7 @@ describe('catalog-driven checks', () => {
 			'health_check',
 			'list_public_proposals',
 			'meeting_availability',
+			'queue_registration_message',
 			'register_for_meeting',
 			'submit_proposal',
 			'support_proposal',

@@ -30,6 +30,13 @@ const privateToCoordinator = (
 	service: { select: `rows:${rows}`, insert: 'ok', update: 'ok', delete: 'ok' },
 });
 
+const serviceOnly = (rows: number): Record<RoleName, Record<Op, Expected>> => ({
+	anon: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
+	coordinator: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
+	user: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
+	service: { select: `rows:${rows}`, insert: 'ok', update: 'ok', delete: 'ok' },
+});
+
 let ids: Awaited<ReturnType<typeof seedEveryTable>>;
 
 const tables: Record<string, () => TableCase> = {
@@ -125,6 +132,15 @@ const tables: Record<string, () => TableCase> = {
 		},
 		expected: privateToCoordinator(1),
 	}),
+	outbox: () => ({
+		statements: {
+			select: 'select id from public.outbox',
+			insert: `insert into public.outbox (template, recipient_email) values ('registration_confirmed', 'forge@example.fr')`,
+			update: 'update public.outbox set sent_at = now()',
+			delete: 'delete from public.outbox',
+		},
+		expected: serviceOnly(1),
+	}),
 	rate_limit_buckets: () => ({
 		statements: {
 			select: 'select bucket_key from public.rate_limit_buckets',
@@ -132,12 +148,7 @@ const tables: Record<string, () => TableCase> = {
 			update: 'update public.rate_limit_buckets set hits = 0',
 			delete: 'delete from public.rate_limit_buckets',
 		},
-		expected: {
-			anon: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
-			coordinator: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
-			user: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
-			service: { select: 'rows:1', insert: 'ok', update: 'ok', delete: 'ok' },
-		},
+		expected: serviceOnly(1),
 	}),
 };
 
@@ -170,6 +181,14 @@ const ops: Op[] = ['select', 'insert', 'update', 'delete'];
 const cases = Object.keys(tables).flatMap((table) => roles.flatMap((role) => ops.map((op) => ({ table, role, op }))));
 
 describe('row-level security: who may do what on each table', () => {
+	it('covers every table of the public schema (a new table must be added to this matrix)', async () => {
+		const result = await db.query<{ name: string }>(
+			`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+			 where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1`,
+		);
+		expect(result.rows.map((row) => row.name)).toStrictEqual(Object.keys(tables).sort());
+	});
+
 	it.each(cases)('$role $op on $table', async ({ table, role, op }) => {
 		const { statements, expected } = tables[table]!();
 		const outcome = await asRole(db, role, statements[op]);

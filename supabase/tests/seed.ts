@@ -28,6 +28,8 @@ export async function seedEveryTable(db: PGlite): Promise<{ pendingId: number; p
 		values ('m-seed', 'ABCDEF', repeat('a', 64), 'confirmed', 'Canari Personne', 'canari@example.fr', '+33611223344',
 		  repeat('b', 64), 'habitants', now());
 		insert into public.audit_log (actor_role, action, target_type, target_id) values ('system', 'seed', 'import', 'seed');
+		insert into public.outbox (registration_id, template, recipient_email, payload)
+		select id, 'registration_confirmed', 'canari@example.fr', '{"cancelUrl": "secret"}' from public.registrations;
 		insert into public.rate_limit_buckets (bucket_key, window_start, hits) values ('seed', now(), 1);
 	`);
 	const proposal = async (title: string) =>

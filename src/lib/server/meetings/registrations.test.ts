@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config as getConfig } from '../../../../netlify/functions/meeting.mts';
 import { config as registerConfig } from '../../../../netlify/functions/meeting-registrations.mts';
 import { config as cancelConfig } from '../../../../netlify/functions/registration-cancel.mts';
-import type { ContractTarget } from '../../../test/db/contract.ts';
+import { type ContractTarget, callerFor, coordinatorClaims } from '../../../test/db/contract.ts';
 import { realPostgresAvailability } from '../../../test/db/postgres-server.ts';
 import { pgliteTarget, realPostgresTarget } from '../../../test/db/targets.ts';
 import { serveFunctions } from '../../../test/http/functions-server.ts';
 import { SERVICE } from '../db/port.ts';
+import type { MailTransport } from '../mail/mail-port.ts';
+import type { Mail } from '../mail/messages.ts';
 import { createCancel, createGetMeeting, createRegister } from './registrations.ts';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -15,10 +17,12 @@ let sequence = 0;
 async function startSite(start: () => Promise<ContractTarget>) {
 	const target = await start();
 	const port = () => target.port;
+	const mails: Mail[] = [];
+	const transport = (): MailTransport => ({ name: 'log', send: async (mail) => void mails.push(mail) });
 	const site = await serveFunctions([
 		{ config: getConfig, handler: createGetMeeting(port) },
-		{ config: registerConfig, handler: createRegister(port) },
-		{ config: cancelConfig, handler: createCancel(port) },
+		{ config: registerConfig, handler: createRegister(port, transport) },
+		{ config: cancelConfig, handler: createCancel(port, transport) },
 	]);
 	await target.port.callRpc(
 		'sync_content',
@@ -39,6 +43,8 @@ async function startSite(start: () => Promise<ContractTarget>) {
 	};
 	return {
 		site,
+		mails,
+		port,
 		meeting,
 		stop: async () => {
 			await site.close();
@@ -210,6 +216,87 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 				error: { code: 'meeting_closed', message: 'Les inscriptions sont closes : la réunion est passée ou annulée.' },
 			});
 		}
+	});
+
+	it('sends the confirmation with its cancel link, then tells the first person waiting when a seat frees', async () => {
+		const id = await env.meeting(1);
+		env.mails.length = 0;
+		const seated = (await (
+			await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('m1'))
+		).json()) as {
+			cancelUrl: string;
+		};
+		await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('m2'));
+		await postJson(`${env.site.url}/api/meetings/${id}/registrations`, {
+			...person('m3'),
+			email: '',
+			phone: '05 53 00 00 01',
+		});
+		// A phone-only registrant gets no email: the coordinator calls them.
+		expect(env.mails.map((m) => [m.to, m.subject])).toStrictEqual([
+			['personnem1@example.fr', 'Inscription confirmée : Test'],
+			['personnem2@example.fr', 'Liste d’attente : Test'],
+		]);
+		expect(env.mails[0]?.text).toContain(seated.cancelUrl);
+		env.mails.length = 0;
+		await fetch(`${env.site.url}/api/registrations/${new URL(seated.cancelUrl).searchParams.get('jeton')}/cancel`, {
+			method: 'POST',
+		});
+		expect(env.mails.map((m) => [m.to, m.subject])).toStrictEqual([
+			['personnem2@example.fr', 'Une place s’est libérée : Test'],
+		]);
+		expect(env.mails[0]?.text).toMatch(
+			/Votre inscription \(numéro [A-HJKMNP-Z2-9]{6}\) à « Test », le .+ est confirmée/,
+		);
+		expect(await (await fetch(`${env.site.url}/api/meetings/${id}`)).json()).toMatchObject({
+			confirmed: 1,
+			waitlisted: 1,
+		});
+	});
+
+	it('erases registrants’ personal data 90 days after the meeting and keeps the counts', async () => {
+		const old = await env.meeting(10);
+		const recent = await env.meeting(10);
+		for (const id of [old, recent])
+			await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person(`p-${id}`));
+		const move = (id: string, days: number) =>
+			env.port().callRpc(
+				'sync_content',
+				{
+					p_territories: [],
+					p_meetings: [
+						{
+							id,
+							territoryId: 'nontronnais',
+							title: 'Test',
+							startsAt: inDays(days),
+							capacity: 10,
+							status: 'scheduled',
+						},
+					],
+				},
+				SERVICE,
+			);
+		await move(old, -91);
+		await move(recent, -89);
+		const purged = await env.port().callRpc<{ purged: number }>('purge_registrations', { p_days: 90 }, SERVICE);
+		expect(purged.purged).toBeGreaterThanOrEqual(1);
+		const coordinator = await callerFor(coordinatorClaims);
+		const list = async (id: string) =>
+			env
+				.port()
+				.callRpc<{ counts: Record<string, number>; registrations: Record<string, unknown>[] }>(
+					'meeting_registrations',
+					{ p_meeting_id: id },
+					coordinator,
+				);
+		const erased = await list(old);
+		expect(erased.counts).toStrictEqual({ confirmed: 1 });
+		expect(erased.registrations[0]).toMatchObject({ fullName: null, email: null, phone: null, category: 'habitants' });
+		expect((await list(recent)).registrations[0]).toMatchObject({ fullName: `Personne p-${recent}` });
+		expect((await env.port().callRpc<{ purged: number }>('purge_registrations', { p_days: 90 }, SERVICE)).purged).toBe(
+			0,
+		);
 	});
 
 	it('limits one address to 30 registrations an hour (429 with Retry-After), nothing recorded beyond', async () => {

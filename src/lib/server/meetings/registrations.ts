@@ -1,7 +1,9 @@
 import { registrationInputSchema, toRegistrationArgs } from '../../domain/registration.ts';
 import { getDataPort } from '../db/index.ts';
 import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
+import { readEnv } from '../env.ts';
 import { isFormPost, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
+import { createMailTransport, type MailTransport, sendAfterWrite } from '../mail/mail-port.ts';
 import { clientHash, type RequestContext, siteOrigin } from '../request.ts';
 
 const MEETING_ID = /^[a-z0-9-]{1,80}$/;
@@ -19,6 +21,8 @@ const FIELD_BY_REASON: Record<string, Record<string, string>> = {
 	consent_required: { consent: 'Cochez la case pour accepter l’utilisation de vos coordonnées pour cette réunion.' },
 	unknown_commune: { communeCode: 'Choisissez votre commune dans la liste.' },
 };
+
+const defaultMail = () => createMailTransport(readEnv());
 
 const notFound = () => problem(404, 'meeting_not_found', MESSAGES.meeting_not_found!);
 
@@ -53,7 +57,7 @@ export function createGetMeeting(dataPort: () => DataPort) {
  * 200 with the existing one for the same person; a form post is answered with a 303 to the
  * confirmation page, or with a French page listing what to correct.
  */
-export function createRegister(dataPort: () => DataPort) {
+export function createRegister(dataPort: () => DataPort, mail: () => MailTransport = defaultMail) {
 	return async (request: Request, context: RequestContext): Promise<Response> => {
 		const id = context.params.meetingId ?? '';
 		if (!MEETING_ID.test(id)) return notFound();
@@ -73,9 +77,14 @@ export function createRegister(dataPort: () => DataPort) {
 				: problemFromError(error, MESSAGES);
 			return input.isForm ? formErrorPage(id, response) : response;
 		}
-		const cancelUrl = result.cancelToken
-			? `${siteOrigin(request)}/reunions/annulation/?jeton=${result.cancelToken}`
-			: null;
+		const origin = siteOrigin(request);
+		const cancelUrl = result.cancelToken ? `${origin}/reunions/annulation/?jeton=${result.cancelToken}` : null;
+		await sendAfterWrite(
+			dataPort(),
+			mail(),
+			origin,
+			result.cancelToken && cancelUrl ? { cancelToken: result.cancelToken, cancelUrl } : undefined,
+		);
 		if (input.isForm) {
 			const query = new URLSearchParams({ ref: result.reference, statut: result.status });
 			if (result.cancelToken) query.set('jeton', result.cancelToken);
@@ -95,7 +104,7 @@ export function createRegister(dataPort: () => DataPort) {
 }
 
 /** `POST /api/registrations/{cancelToken}/cancel`: frees the seat; a form post gets a 303. */
-export function createCancel(dataPort: () => DataPort) {
+export function createCancel(dataPort: () => DataPort, mail: () => MailTransport = defaultMail) {
 	return async (request: Request, context: RequestContext): Promise<Response> => {
 		const token = context.params.cancelToken ?? '';
 		const isForm = isFormPost(request);
@@ -106,6 +115,8 @@ export function createCancel(dataPort: () => DataPort) {
 				{ p_cancel_token: token },
 				ANON,
 			);
+			// The first person waiting may have been promoted: tell them now.
+			await sendAfterWrite(dataPort(), mail(), siteOrigin(request));
 			if (isForm) return seeOther(`/reunions/annulation/confirmee/?reunion=${result.meetingId}`);
 			return json({ status: 'cancelled', reference: result.reference });
 		} catch (error) {

@@ -1,0 +1,6 @@
+import type { Config } from '@netlify/functions';
+import { scheduledMaintenance } from '../../src/lib/server/maintenance.ts';
+
+export default scheduledMaintenance;
+
+export const config: Config = { schedule: '@daily' };
