@@ -16,6 +16,8 @@ const envSchema = z.object({
 		.optional(),
 	PGLITE_PORT: z.coerce.number().int().min(1).max(65_535).default(54_329),
 	PGLITE_DATA_DIR: z.string().default('.data/pglite'),
+	/** Signs and verifies the embedded default's coordinator tokens (production uses SUPABASE_JWT_SECRET). */
+	LOCAL_JWT_SECRET: z.string().min(32).optional(),
 	/** Salt for hashing client IP addresses in rate limits; required on Netlify. */
 	HASH_SALT: z.string().min(16).optional(),
 	/** Outgoing mail: smtp://user:password@host:587 (unset: messages go to the dev server log). */

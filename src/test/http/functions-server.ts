@@ -9,7 +9,7 @@ export type Route = { config: Config; handler: (request: Request, context: Reque
 function compile(path: string): (pathname: string) => Record<string, string> | undefined {
 	const names: string[] = [];
 	const pattern = new RegExp(
-		`^${path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+		`^${path.replace(/\./g, '\\.').replace(/:([A-Za-z]+)/g, (_, name: string) => {
 			names.push(name);
 			return '([^/]+)';
 		})}$`,
@@ -42,7 +42,9 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
  * does (path parameters in `context.params`, the client address in `context.ip`); 404 elsewhere.
  */
 export async function serveFunctions(routes: Route[]): Promise<{ url: string; close: () => Promise<void> }> {
-	const compiled = routes.map((route) => ({ ...route, match: compile(String(route.config.path)) }));
+	const compiled = routes.flatMap((route) =>
+		[route.config.path ?? []].flat().map((path) => ({ ...route, match: compile(path) })),
+	);
 	let origin = '';
 	const server: Server = createServer(async (req, res) => {
 		const pathname = new URL(req.url ?? '/', origin).pathname;

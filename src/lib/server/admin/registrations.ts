@@ -1,0 +1,153 @@
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { FRENCH_PHONE, INSEE_CODE } from '../../domain/registration.ts';
+import { keysOf, PARTICIPANT_CATEGORIES, PARTICIPANT_SELF_LABELS } from '../../domain/vocabulary.ts';
+import { defaultVerifier, requireCoordinator, type TokenVerifier } from '../auth/caller.ts';
+import { getDataPort } from '../db/index.ts';
+import type { DataPort } from '../db/port.ts';
+import { json, problem, problemFromError, readInput } from '../http.ts';
+import type { RequestContext } from '../request.ts';
+
+const MEETING_ID = /^[a-z0-9-]{1,80}$/;
+const MESSAGES = {
+	meeting_not_found: 'Cette réunion n’existe pas.',
+	meeting_closed: 'Cette réunion est passée ou annulée.',
+};
+
+type Registration = {
+	reference: string;
+	status: string;
+	fullName: string | null;
+	communeCode: string | null;
+	email: string | null;
+	phone: string | null;
+	category: keyof typeof PARTICIPANT_CATEGORIES;
+	needs: string | null;
+	channel: string;
+	createdAt: string;
+};
+
+const STATUS_LABELS: Record<string, string> = {
+	confirmed: 'confirmée',
+	waitlisted: 'liste d’attente',
+	cancelled: 'annulée',
+};
+
+/** Spreadsheets run cells that start with these as formulas: neutralise them (CSV injection). */
+const safeCell = (value: string | null) => (value && /^[=+\-@\t\r]/.test(value) ? `'${value}` : (value ?? ''));
+
+/** The list as a spreadsheet-friendly CSV: semicolons and a UTF-8 byte-order mark for French Excel. */
+export function registrationsCsv(registrations: Registration[]): string {
+	const rows = registrations.map((r) => [
+		r.reference,
+		STATUS_LABELS[r.status] ?? r.status,
+		safeCell(r.fullName),
+		safeCell(r.communeCode),
+		safeCell(r.email),
+		safeCell(r.phone),
+		PARTICIPANT_SELF_LABELS[r.category] ?? r.category,
+		safeCell(r.needs),
+		r.channel === 'web' ? 'site' : r.channel === 'phone' ? 'téléphone' : 'papier',
+		r.createdAt,
+	]);
+	const header = [
+		'Référence',
+		'Statut',
+		'Nom',
+		'Commune (code INSEE)',
+		'Courriel',
+		'Téléphone',
+		'Catégorie',
+		'Besoin',
+		'Canal',
+		'Inscription le',
+	];
+	return `\ufeff${stringify([header, ...rows], { delimiter: ';', record_delimiter: 'windows' })}`;
+}
+
+/** `GET /api/admin/meetings/{meetingId}/registrations[.csv]`: the coordinator's list, JSON or CSV. */
+export function createListRegistrations(dataPort: () => DataPort, verify: TokenVerifier = defaultVerifier) {
+	return async (request: Request, context: RequestContext): Promise<Response> => {
+		const auth = await requireCoordinator(request, verify);
+		if (!auth.ok) return auth.response;
+		const id = context.params.meetingId ?? '';
+		if (!MEETING_ID.test(id)) return problem(404, 'meeting_not_found', MESSAGES.meeting_not_found);
+		try {
+			const list = await dataPort().callRpc<{ counts: object; byCategory: object; registrations: Registration[] }>(
+				'meeting_registrations',
+				{ p_meeting_id: id },
+				auth.caller,
+			);
+			if (new URL(request.url).pathname.endsWith('.csv')) {
+				return new Response(registrationsCsv(list.registrations), {
+					headers: {
+						'Content-Type': 'text/csv; charset=utf-8',
+						'Content-Disposition': `attachment; filename="inscriptions-${id}.csv"`,
+						'Cache-Control': 'no-store',
+					},
+				});
+			}
+			return json(list);
+		} catch (error) {
+			return problemFromError(error, MESSAGES);
+		}
+	};
+}
+
+const paperRegistrationSchema = z
+	.object({
+		fullName: z
+			.string({ error: 'Indiquez le prénom et le nom.' })
+			.trim()
+			.min(2, { error: 'Indiquez le prénom et le nom.' })
+			.max(120),
+		channel: z.enum(['phone', 'paper'], {
+			error: 'Indiquez si l’inscription vient du téléphone ou d’un formulaire papier.',
+		}),
+		category: z.enum(keysOf(PARTICIPANT_CATEGORIES), { error: 'Indiquez à quel titre la personne vient.' }),
+		communeCode: z.string().regex(INSEE_CODE, { error: 'Choisissez la commune dans la liste.' }).optional(),
+		email: z.email({ error: 'Cette adresse électronique n’est pas valide.' }).optional(),
+		phone: z
+			.string()
+			.regex(FRENCH_PHONE, { error: 'Ce numéro n’est pas valide (exemple : 05 53 00 00 00).' })
+			.optional(),
+		needs: z.string().trim().max(500, { error: '500 caractères au plus.' }).optional(),
+	})
+	.refine((value) => value.email || value.phone, {
+		path: ['phone'],
+		error: 'Indiquez un numéro de téléphone ou une adresse électronique.',
+	});
+
+/** `POST /api/admin/meetings/{meetingId}/registrations`: a registration taken by phone or on paper. */
+export function createRecordRegistration(dataPort: () => DataPort, verify: TokenVerifier = defaultVerifier) {
+	return async (request: Request, context: RequestContext): Promise<Response> => {
+		const auth = await requireCoordinator(request, verify);
+		if (!auth.ok) return auth.response;
+		const id = context.params.meetingId ?? '';
+		if (!MEETING_ID.test(id)) return problem(404, 'meeting_not_found', MESSAGES.meeting_not_found);
+		const input = await readInput(request, paperRegistrationSchema);
+		if (!input.ok) return input.response;
+		try {
+			const result = await dataPort().callRpc<{ status: string; reference: string; isExisting: boolean }>(
+				'register_for_meeting',
+				{
+					p_meeting_id: id,
+					p_full_name: input.data.fullName,
+					p_category: input.data.category,
+					p_email: input.data.email ?? null,
+					p_phone: input.data.phone ?? null,
+					p_commune_code: input.data.communeCode ?? null,
+					p_needs: input.data.needs ?? null,
+					p_channel: input.data.channel,
+				},
+				auth.caller,
+			);
+			return json({ status: result.status, reference: result.reference }, result.isExisting ? 200 : 201);
+		} catch (error) {
+			return problemFromError(error, MESSAGES);
+		}
+	};
+}
+
+export const listRegistrations = createListRegistrations(() => getDataPort());
+export const recordRegistration = createRecordRegistration(() => getDataPort());
