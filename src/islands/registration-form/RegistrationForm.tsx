@@ -103,7 +103,7 @@ export default function RegistrationForm({ meetingId, capacity, communes }: Regi
 	const error = (name: string) =>
 		errors[name] ? (
 			<p class="field-error" id={`${name}-erreur`}>
-				{errors[name]}
+				Erreur : {errors[name]}
 			</p>
 		) : null;
 
