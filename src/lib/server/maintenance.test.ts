@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config } from '../../../netlify/functions/daily-maintenance.mts';
 import { pgliteTarget } from '../../test/db/targets.ts';
-import { ANON, SERVICE } from './db/port.ts';
+import { inDays, seedMeeting } from '../../test/http/api-site.ts';
+import { ANON } from './db/port.ts';
 import { readEnv } from './env.ts';
 import { runMaintenance } from './maintenance.ts';
 
@@ -17,22 +18,7 @@ describe('daily maintenance', () => {
 	});
 
 	it('erases past registrations after the retention period and drains the outbox', async () => {
-		const meeting = (startsAt: string) => ({
-			id: 'maintenance',
-			territoryId: 'nontronnais',
-			title: 'Réunion',
-			startsAt,
-			capacity: 5,
-			status: 'scheduled',
-		});
-		await target.port.callRpc(
-			'sync_content',
-			{
-				p_territories: [{ id: 'nontronnais', name: 'Nontronnais' }],
-				p_meetings: [meeting(new Date(Date.now() + 86_400_000).toISOString())],
-			},
-			SERVICE,
-		);
+		await seedMeeting(target.port, { id: 'maintenance', capacity: 5, startsAt: inDays(1) });
 		const registration = await target.port.callRpc<{ cancelToken: string }>(
 			'register_for_meeting',
 			{
@@ -49,11 +35,7 @@ describe('daily maintenance', () => {
 			{ p_cancel_token: registration.cancelToken, p_cancel_url: 'http://localhost/annuler' },
 			ANON,
 		);
-		await target.port.callRpc(
-			'sync_content',
-			{ p_territories: [], p_meetings: [meeting(new Date(Date.now() - 100 * 86_400_000).toISOString())] },
-			SERVICE,
-		);
+		await seedMeeting(target.port, { id: 'maintenance', capacity: 5, startsAt: inDays(-100) });
 		const env = readEnv({ REGISTRATION_RETENTION_DAYS: '30' });
 		// The message of a registration being erased is deleted with it, never sent after the purge.
 		expect(await runMaintenance(target.port, env)).toStrictEqual({ purged: 1, sent: 0 });

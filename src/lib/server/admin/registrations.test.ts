@@ -3,46 +3,27 @@ import { config as listConfig } from '../../../../netlify/functions/admin-meetin
 import { config as recordConfig } from '../../../../netlify/functions/admin-record-registration.mts';
 import { coordinatorClaims, otherUserClaims, TEST_JWT_SECRET } from '../../../test/db/contract.ts';
 import { pgliteTarget } from '../../../test/db/targets.ts';
-import { serveFunctions } from '../../../test/http/functions-server.ts';
+import { seedMeeting, startApiSite } from '../../../test/http/api-site.ts';
 import { signToken, verifyToken } from '../auth/jwt.ts';
-import { ANON, SERVICE } from '../db/port.ts';
+import { ANON } from '../db/port.ts';
 import { createListRegistrations, createRecordRegistration, registrationsCsv } from './registrations.ts';
 
 const verify = (token: string) => verifyToken(token, TEST_JWT_SECRET);
 
 describe('coordinator registrations API', () => {
-	let target: Awaited<ReturnType<typeof pgliteTarget>>;
-	let site: Awaited<ReturnType<typeof serveFunctions>>;
+	let site: Awaited<ReturnType<typeof startApiSite>>;
 	let coordinator: string;
 	let otherUser: string;
 
 	beforeAll(async () => {
-		target = await pgliteTarget();
-		const port = () => target.port;
-		site = await serveFunctions([
+		site = await startApiSite(pgliteTarget, (port) => [
 			{ config: listConfig, handler: createListRegistrations(port, verify) },
 			{ config: recordConfig, handler: createRecordRegistration(port, verify) },
 		]);
 		coordinator = await signToken(coordinatorClaims, TEST_JWT_SECRET);
 		otherUser = await signToken(otherUserClaims, TEST_JWT_SECRET);
-		await target.port.callRpc(
-			'sync_content',
-			{
-				p_territories: [{ id: 'nontronnais', name: 'Nontronnais' }],
-				p_meetings: [
-					{
-						id: 'admin',
-						territoryId: 'nontronnais',
-						title: 'Réunion',
-						startsAt: new Date(Date.now() + 9e8).toISOString(),
-						capacity: 10,
-						status: 'scheduled',
-					},
-				],
-			},
-			SERVICE,
-		);
-		await target.port.callRpc(
+		await seedMeeting(site.port(), { id: 'admin', capacity: 10 });
+		await site.port().callRpc(
 			'register_for_meeting',
 			{
 				p_meeting_id: 'admin',
@@ -56,10 +37,7 @@ describe('coordinator registrations API', () => {
 		);
 	}, 60_000);
 
-	afterAll(async () => {
-		await site?.close();
-		await target?.stop();
-	});
+	afterAll(() => site?.stop());
 
 	const get = (path: string, token?: string) =>
 		fetch(`${site.url}${path}`, token ? { headers: { Authorization: `Bearer ${token}` } } : {});

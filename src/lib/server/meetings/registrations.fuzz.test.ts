@@ -3,11 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config as getConfig } from '../../../../netlify/functions/meeting.mts';
 import { config as registerConfig } from '../../../../netlify/functions/meeting-registrations.mts';
 import { config as cancelConfig } from '../../../../netlify/functions/registration-cancel.mts';
-import type { ContractTarget } from '../../../test/db/contract.ts';
 import { pgliteTarget } from '../../../test/db/targets.ts';
-import { serveFunctions } from '../../../test/http/functions-server.ts';
+import { seedMeeting, startApiSite } from '../../../test/http/api-site.ts';
 import { hostileBody, hostileString } from '../../../test/http/hostile.ts';
-import { SERVICE } from '../db/port.ts';
 import { createCancel, createGetMeeting, createRegister } from './registrations.ts';
 
 /** Every 4xx carries the contract's French error shape (form posts may get a French HTML page). */
@@ -24,38 +22,16 @@ async function checkAnswer(response: Response) {
 }
 
 describe('registration endpoints under random and hostile input', () => {
-	let target: ContractTarget;
-	let site: Awaited<ReturnType<typeof serveFunctions>>;
+	let site: Awaited<ReturnType<typeof startApiSite>>;
 	beforeAll(async () => {
-		target = await pgliteTarget();
-		const port = () => target.port;
-		site = await serveFunctions([
+		site = await startApiSite(pgliteTarget, (port) => [
 			{ config: getConfig, handler: createGetMeeting(port) },
 			{ config: registerConfig, handler: createRegister(port) },
 			{ config: cancelConfig, handler: createCancel(port) },
 		]);
-		await target.port.callRpc(
-			'sync_content',
-			{
-				p_territories: [{ id: 'nontronnais', name: 'Nontronnais' }],
-				p_meetings: [
-					{
-						id: 'fuzz',
-						territoryId: 'nontronnais',
-						title: 'Fuzz',
-						startsAt: new Date(Date.now() + 9e8).toISOString(),
-						capacity: 5,
-						status: 'scheduled',
-					},
-				],
-			},
-			SERVICE,
-		);
+		await seedMeeting(site.port(), { id: 'fuzz', capacity: 5 });
 	}, 60_000);
-	afterAll(async () => {
-		await site?.close();
-		await target?.stop();
-	});
+	afterAll(() => site?.stop());
 
 	it('answers 1,000 generated registration bodies with no 5xx and the French error shape', async () => {
 		const body = hostileBody({

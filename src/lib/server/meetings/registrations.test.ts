@@ -5,52 +5,20 @@ import { config as cancelConfig } from '../../../../netlify/functions/registrati
 import { type ContractTarget, callerFor, coordinatorClaims } from '../../../test/db/contract.ts';
 import { realPostgresAvailability } from '../../../test/db/postgres-server.ts';
 import { pgliteTarget, realPostgresTarget } from '../../../test/db/targets.ts';
-import { serveFunctions } from '../../../test/http/functions-server.ts';
+import { inDays, postJson, seedMeeting, startApiSite } from '../../../test/http/api-site.ts';
 import { SERVICE } from '../db/port.ts';
 import type { MailTransport } from '../mail/mail-port.ts';
 import type { Mail } from '../mail/messages.ts';
 import { createCancel, createGetMeeting, createRegister } from './registrations.ts';
 
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-let sequence = 0;
-
-async function startSite(start: () => Promise<ContractTarget>) {
-	const target = await start();
-	const port = () => target.port;
+function startSite(start: () => Promise<ContractTarget>) {
 	const mails: Mail[] = [];
 	const transport = (): MailTransport => ({ name: 'log', send: async (mail) => void mails.push(mail) });
-	const site = await serveFunctions([
+	return startApiSite(start, (port) => [
 		{ config: getConfig, handler: createGetMeeting(port) },
 		{ config: registerConfig, handler: createRegister(port, transport) },
 		{ config: cancelConfig, handler: createCancel(port, transport) },
-	]);
-	await target.port.callRpc(
-		'sync_content',
-		{ p_territories: [{ id: 'nontronnais', name: 'Nontronnais' }], p_meetings: [] },
-		SERVICE,
-	);
-	const meeting = async (capacity: number, startsAt = inDays(20), status = 'scheduled') => {
-		const id = `http-${process.pid}-${sequence++}`;
-		await target.port.callRpc(
-			'sync_content',
-			{
-				p_territories: [],
-				p_meetings: [{ id, territoryId: 'nontronnais', title: 'Test', startsAt, capacity, status }],
-			},
-			SERVICE,
-		);
-		return id;
-	};
-	return {
-		site,
-		mails,
-		port,
-		meeting,
-		stop: async () => {
-			await site.close();
-			await target.stop();
-		},
-	};
+	]).then((site) => ({ ...site, mails }));
 }
 
 const person = (n: number | string) => ({
@@ -61,14 +29,6 @@ const person = (n: number | string) => ({
 	consent: true,
 });
 
-function postJson(url: string, body: unknown, ip = '192.0.2.1') {
-	return fetch(url, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/json', 'x-nf-client-connection-ip': ip },
-		body: JSON.stringify(body),
-	});
-}
-
 describe('meeting registration over HTTP (embedded PGlite)', () => {
 	let env: Awaited<ReturnType<typeof startSite>>;
 	beforeAll(async () => {
@@ -78,11 +38,11 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 
 	it('GET /api/meetings/{id} gives the seats; an unknown or malformed id is a French 404', async () => {
 		const id = await env.meeting(25);
-		const ok = await fetch(`${env.site.url}/api/meetings/${id}`);
+		const ok = await fetch(`${env.url}/api/meetings/${id}`);
 		expect(ok.status).toBe(200);
 		expect(await ok.json()).toStrictEqual({ id, capacity: 25, confirmed: 0, waitlisted: 0, remaining: 25 });
 		for (const bad of ['absente', 'MAJUSCULES', '%27%3B--']) {
-			const response = await fetch(`${env.site.url}/api/meetings/${bad}`);
+			const response = await fetch(`${env.url}/api/meetings/${bad}`);
 			expect(response.status).toBe(404);
 			expect(await response.json()).toStrictEqual({
 				error: { code: 'meeting_not_found', message: 'Cette réunion n’existe pas.' },
@@ -92,13 +52,13 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 
 	it('registers (201), returns the same registration to the same person (200), then waitlists', async () => {
 		const id = await env.meeting(1);
-		const first = await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('a'));
+		const first = await postJson(`${env.url}/api/meetings/${id}/registrations`, person('a'));
 		expect(first.status).toBe(201);
 		const body = (await first.json()) as { status: string; reference: string; cancelUrl: string };
 		expect(body.status).toBe('confirmed');
 		expect(body.reference).toMatch(/^[A-HJKMNP-Z2-9]{6}$/);
 		expect(body.cancelUrl).toMatch(/\/reunions\/annulation\/\?jeton=[0-9a-f]{64}$/);
-		const again = await postJson(`${env.site.url}/api/meetings/${id}/registrations`, {
+		const again = await postJson(`${env.url}/api/meetings/${id}/registrations`, {
 			...person('a'),
 			email: 'PERSONNEa@example.fr',
 		});
@@ -109,30 +69,30 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 			cancelUrl: null,
 			isExisting: true,
 		});
-		const second = await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('b'));
+		const second = await postJson(`${env.url}/api/meetings/${id}/registrations`, person('b'));
 		expect(second.status).toBe(201);
 		expect(((await second.json()) as { status: string }).status).toBe('waitlisted');
 	});
 
 	it('cancels with the link (200, then 200 again), promotes the next person, and 404s a bad token', async () => {
 		const id = await env.meeting(1);
-		const seated = (await (await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('c'))).json()) as {
+		const seated = (await (await postJson(`${env.url}/api/meetings/${id}/registrations`, person('c'))).json()) as {
 			cancelUrl: string;
 		};
-		await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('d'));
+		await postJson(`${env.url}/api/meetings/${id}/registrations`, person('d'));
 		const token = new URL(seated.cancelUrl).searchParams.get('jeton');
 		for (let i = 0; i < 2; i++) {
-			const cancelled = await fetch(`${env.site.url}/api/registrations/${token}/cancel`, { method: 'POST' });
+			const cancelled = await fetch(`${env.url}/api/registrations/${token}/cancel`, { method: 'POST' });
 			expect(cancelled.status).toBe(200);
 			expect(((await cancelled.json()) as { status: string }).status).toBe('cancelled');
 		}
-		expect(await (await fetch(`${env.site.url}/api/meetings/${id}`)).json()).toMatchObject({
+		expect(await (await fetch(`${env.url}/api/meetings/${id}`)).json()).toMatchObject({
 			confirmed: 1,
 			waitlisted: 0,
 		});
-		const unknown = await fetch(`${env.site.url}/api/registrations/${'0'.repeat(64)}/cancel`, { method: 'POST' });
+		const unknown = await fetch(`${env.url}/api/registrations/${'0'.repeat(64)}/cancel`, { method: 'POST' });
 		expect(unknown.status).toBe(404);
-		const malformed = await fetch(`${env.site.url}/api/registrations/pas-un-jeton/cancel`, { method: 'POST' });
+		const malformed = await fetch(`${env.url}/api/registrations/pas-un-jeton/cancel`, { method: 'POST' });
 		expect(malformed.status).toBe(404);
 		expect(await malformed.json()).toStrictEqual({
 			error: { code: 'registration_not_found', message: 'Ce lien d’annulation n’est pas valide ou a déjà expiré.' },
@@ -151,7 +111,7 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 			consent: 'on',
 			website: '',
 		});
-		const response = await fetch(`${env.site.url}/api/meetings/${id}/registrations`, {
+		const response = await fetch(`${env.url}/api/meetings/${id}/registrations`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 			body: form,
@@ -162,7 +122,7 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 			new RegExp(`^/reunions/${id}/confirmation/\\?ref=[A-HJKMNP-Z2-9]{6}&statut=confirmed&jeton=[0-9a-f]{64}$`),
 		);
 		form.set('fullName', '');
-		const refused = await fetch(`${env.site.url}/api/meetings/${id}/registrations`, {
+		const refused = await fetch(`${env.url}/api/meetings/${id}/registrations`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 			body: form,
@@ -192,7 +152,7 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 		],
 	])('refuses %s with %i and the French error shape', async (_name, headers, body, status, code) => {
 		const id = await env.meeting(10);
-		const response = await fetch(`${env.site.url}/api/meetings/${id}/registrations`, { method: 'POST', headers, body });
+		const response = await fetch(`${env.url}/api/meetings/${id}/registrations`, { method: 'POST', headers, body });
 		expect(response.status).toBe(status);
 		const json = (await response.json()) as {
 			error: { code: string; message: string; fields?: Record<string, string> };
@@ -207,10 +167,10 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 	});
 
 	it('refuses an unknown meeting (404) and a past or cancelled one (409)', async () => {
-		const unknown = await postJson(`${env.site.url}/api/meetings/inconnue/registrations`, person('g'));
+		const unknown = await postJson(`${env.url}/api/meetings/inconnue/registrations`, person('g'));
 		expect(unknown.status).toBe(404);
 		for (const id of [await env.meeting(10, inDays(-2)), await env.meeting(10, inDays(5), 'cancelled')]) {
-			const response = await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('h'));
+			const response = await postJson(`${env.url}/api/meetings/${id}/registrations`, person('h'));
 			expect(response.status).toBe(409);
 			expect(await response.json()).toStrictEqual({
 				error: { code: 'meeting_closed', message: 'Les inscriptions sont closes : la réunion est passée ou annulée.' },
@@ -221,13 +181,11 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 	it('sends the confirmation with its cancel link, then tells the first person waiting when a seat frees', async () => {
 		const id = await env.meeting(1);
 		env.mails.length = 0;
-		const seated = (await (
-			await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('m1'))
-		).json()) as {
+		const seated = (await (await postJson(`${env.url}/api/meetings/${id}/registrations`, person('m1'))).json()) as {
 			cancelUrl: string;
 		};
-		await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('m2'));
-		await postJson(`${env.site.url}/api/meetings/${id}/registrations`, {
+		await postJson(`${env.url}/api/meetings/${id}/registrations`, person('m2'));
+		await postJson(`${env.url}/api/meetings/${id}/registrations`, {
 			...person('m3'),
 			email: '',
 			phone: '05 53 00 00 01',
@@ -239,7 +197,7 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 		]);
 		expect(env.mails[0]?.text).toContain(seated.cancelUrl);
 		env.mails.length = 0;
-		await fetch(`${env.site.url}/api/registrations/${new URL(seated.cancelUrl).searchParams.get('jeton')}/cancel`, {
+		await fetch(`${env.url}/api/registrations/${new URL(seated.cancelUrl).searchParams.get('jeton')}/cancel`, {
 			method: 'POST',
 		});
 		expect(env.mails.map((m) => [m.to, m.subject])).toStrictEqual([
@@ -248,7 +206,7 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 		expect(env.mails[0]?.text).toMatch(
 			/Votre inscription \(numéro [A-HJKMNP-Z2-9]{6}\) à « Test », le .+ est confirmée/,
 		);
-		expect(await (await fetch(`${env.site.url}/api/meetings/${id}`)).json()).toMatchObject({
+		expect(await (await fetch(`${env.url}/api/meetings/${id}`)).json()).toMatchObject({
 			confirmed: 1,
 			waitlisted: 1,
 		});
@@ -257,26 +215,8 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 	it('erases registrants’ personal data 90 days after the meeting and keeps the counts', async () => {
 		const old = await env.meeting(10);
 		const recent = await env.meeting(10);
-		for (const id of [old, recent])
-			await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person(`p-${id}`));
-		const move = (id: string, days: number) =>
-			env.port().callRpc(
-				'sync_content',
-				{
-					p_territories: [],
-					p_meetings: [
-						{
-							id,
-							territoryId: 'nontronnais',
-							title: 'Test',
-							startsAt: inDays(days),
-							capacity: 10,
-							status: 'scheduled',
-						},
-					],
-				},
-				SERVICE,
-			);
+		for (const id of [old, recent]) await postJson(`${env.url}/api/meetings/${id}/registrations`, person(`p-${id}`));
+		const move = (id: string, days: number) => seedMeeting(env.port(), { id, capacity: 10, startsAt: inDays(days) });
 		await move(old, -91);
 		await move(recent, -89);
 		const purged = await env.port().callRpc<{ purged: number }>('purge_registrations', { p_days: 90 }, SERVICE);
@@ -304,14 +244,14 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 		const statuses: number[] = [];
 		for (let i = 0; i < 32; i++) {
 			statuses.push(
-				(await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person(`rl${i}`), '198.51.100.7')).status,
+				(await postJson(`${env.url}/api/meetings/${id}/registrations`, person(`rl${i}`), '198.51.100.7')).status,
 			);
 		}
 		expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
 		expect(statuses.slice(30)).toStrictEqual([429, 429]);
-		const limited = await postJson(`${env.site.url}/api/meetings/${id}/registrations`, person('rl-x'), '198.51.100.7');
+		const limited = await postJson(`${env.url}/api/meetings/${id}/registrations`, person('rl-x'), '198.51.100.7');
 		expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-		expect(await (await fetch(`${env.site.url}/api/meetings/${id}`)).json()).toMatchObject({ confirmed: 30 });
+		expect(await (await fetch(`${env.url}/api/meetings/${id}`)).json()).toMatchObject({ confirmed: 30 });
 	});
 });
 
@@ -331,7 +271,7 @@ describe.each(concurrencyTargets)('100 simultaneous registrations for 25 seats, 
 		const id = await env.meeting(25);
 		const responses = await Promise.all(
 			Array.from({ length: 100 }, (_, i) =>
-				postJson(`${env.site.url}/api/meetings/${id}/registrations`, person(`c${i}`), `203.0.113.${i}`),
+				postJson(`${env.url}/api/meetings/${id}/registrations`, person(`c${i}`), `203.0.113.${i}`),
 			),
 		);
 		expect(responses.map((r) => r.status).filter((s) => s !== 201)).toStrictEqual([]);
@@ -339,7 +279,7 @@ describe.each(concurrencyTargets)('100 simultaneous registrations for 25 seats, 
 		expect(bodies.filter((b) => b.status === 'confirmed')).toHaveLength(25);
 		expect(bodies.filter((b) => b.status === 'waitlisted')).toHaveLength(75);
 		expect(new Set(bodies.map((b) => b.reference)).size).toBe(100);
-		expect(await (await fetch(`${env.site.url}/api/meetings/${id}`)).json()).toStrictEqual({
+		expect(await (await fetch(`${env.url}/api/meetings/${id}`)).json()).toStrictEqual({
 			id,
 			capacity: 25,
 			confirmed: 25,
