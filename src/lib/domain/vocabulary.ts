@@ -46,3 +46,32 @@ export const PARTICIPANT_SELF_LABELS: Record<ParticipantCategory, string> = {
 	elus: 'Élu·e',
 	partenaires: 'Association ou partenaire',
 };
+
+/** A proposal's status, as stored, and as residents read it. */
+export const PROPOSAL_STATUSES = {
+	pending: 'En attente de modération',
+	published: 'Publiée',
+	under_study: 'À l’étude',
+	on_council_agenda: 'Inscrite à l’ordre du jour du Conseil',
+	accepted: 'Retenue',
+	rejected: 'Non retenue',
+	already_exists: 'Existe déjà',
+	out_of_scope: 'Hors du champ du Pays de Santé',
+	done: 'Réalisée',
+	withdrawn: 'Retirée par son auteur',
+	removed: 'Retirée par la modération',
+} as const;
+export type ProposalStatus = keyof typeof PROPOSAL_STATUSES;
+
+/** Themes a proposal can have: the service categories, plus "autre". */
+export const PROPOSAL_THEMES = { ...SERVICE_CATEGORIES, autre: 'Autre sujet' } as const;
+export type ProposalTheme = keyof typeof PROPOSAL_THEMES;
+
+/** Refusal reasons offered to the coordinator (free text remains possible). */
+export const REFUSAL_REASONS = [
+	'contient des données de santé personnelles',
+	'propos injurieux ou discriminatoires',
+	'ne concerne pas le territoire',
+	'doublon d’une proposition existante',
+	'hors du champ du Pays de Santé',
+] as const;

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { FRENCH_PHONE, INSEE_CODE } from './registration.ts';
+import { keysOf, PROPOSAL_STATUSES, PROPOSAL_THEMES } from './vocabulary.ts';
+
+const MAX_LINKS = 2;
+const countLinks = (text: string) => (text.match(/https?:\/\/|www\./gi) ?? []).length;
+const blankToUndefined = (value: string | undefined) => (value ? value : undefined);
+
+/** How a resident sends a proposal (form fields or JSON); the same schema runs in the browser. */
+export const proposalInputSchema = z
+	.object({
+		title: z
+			.string({ error: 'Donnez un titre à votre proposition.' })
+			.trim()
+			.min(3, { error: 'Donnez un titre à votre proposition (3 caractères au moins).' })
+			.max(120, { error: 'Le titre ne peut pas dépasser 120 caractères.' }),
+		description: z
+			.string({ error: 'Décrivez votre proposition.' })
+			.trim()
+			.min(10, { error: 'Décrivez votre proposition (10 caractères au moins).' })
+			.max(2000, { error: 'La description ne peut pas dépasser 2 000 caractères.' })
+			.refine((text) => countLinks(text) <= MAX_LINKS, {
+				error: `Pas plus de ${MAX_LINKS} liens internet, s’il vous plaît.`,
+			}),
+		theme: z.enum(keysOf(PROPOSAL_THEMES), { error: 'Choisissez un thème.' }),
+		territoryId: z
+			.string({ error: 'Choisissez le territoire.' })
+			.regex(/^[a-z0-9-]{1,60}$/, { error: 'Choisissez le territoire.' }),
+		communeCode: z
+			.string()
+			.trim()
+			.optional()
+			.transform(blankToUndefined)
+			.refine((value) => value === undefined || INSEE_CODE.test(value), {
+				error: 'Choisissez la commune dans la liste.',
+			}),
+		authorName: z.string().trim().max(120, { error: '120 caractères au plus.' }).optional().transform(blankToUndefined),
+		authorContact: z
+			.string()
+			.trim()
+			.max(254)
+			.optional()
+			.transform(blankToUndefined)
+			.refine((value) => value === undefined || z.email().safeParse(value).success || FRENCH_PHONE.test(value), {
+				error: 'Indiquez une adresse électronique ou un numéro de téléphone valide.',
+			}),
+		consent: z.preprocess((value) => value === true || value === 'on' || value === 'true', z.boolean()).optional(),
+		website: z.string().max(0, { error: 'Ce champ doit rester vide.' }).optional(),
+		/** Milliseconds since the form appeared (set by the browser); robots send within a second. */
+		elapsedMs: z.coerce.number().optional(),
+	})
+	.superRefine((value, ctx) => {
+		if ((value.authorName || value.authorContact) && !value.consent) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['consent'],
+				message: 'Cochez la case pour que nous puissions utiliser vos coordonnées pour vous répondre.',
+			});
+		}
+		if (value.elapsedMs !== undefined && value.elapsedMs < 3000) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['form'],
+				message: 'Le formulaire a été envoyé trop vite. Relisez-le puis renvoyez-le.',
+			});
+		}
+	});
+export type ProposalInput = z.infer<typeof proposalInputSchema>;
+
+export function toProposalArgs(input: ProposalInput, clientHash: string) {
+	const contact = input.authorContact;
+	const isEmail = contact?.includes('@');
+	return {
+		p_title: input.title,
+		p_description: input.description,
+		p_theme: input.theme,
+		p_territory_id: input.territoryId,
+		p_commune_code: input.communeCode ?? null,
+		p_author_name: input.authorName ?? null,
+		p_author_email: isEmail ? contact : null,
+		p_author_phone: contact && !isEmail ? contact : null,
+		p_consent: input.consent === true,
+		p_client_hash: clientHash,
+	};
+}
+
+/** "Je soutiens": a name, a commune, and an email or phone so that one person counts once. */
+export const supportInputSchema = z.object({
+	fullName: z
+		.string({ error: 'Indiquez votre prénom et votre nom.' })
+		.trim()
+		.min(2, { error: 'Indiquez votre prénom et votre nom.' })
+		.max(120, { error: 'Votre nom ne peut pas dépasser 120 caractères.' }),
+	communeCode: z
+		.string()
+		.trim()
+		.optional()
+		.transform(blankToUndefined)
+		.refine((value) => value === undefined || INSEE_CODE.test(value), {
+			error: 'Choisissez votre commune dans la liste.',
+		}),
+	contact: z
+		.string({ error: 'Indiquez une adresse électronique ou un numéro de téléphone.' })
+		.trim()
+		.refine((value) => z.email().safeParse(value).success || FRENCH_PHONE.test(value), {
+			error: 'Indiquez une adresse électronique ou un numéro de téléphone valide.',
+		}),
+	website: z.string().max(0, { error: 'Ce champ doit rester vide.' }).optional(),
+});
+export type SupportInput = z.infer<typeof supportInputSchema>;
+
+/** The filters of the public list, from a query string; unknown values are errors, not ignored. */
+export const proposalListQuerySchema = z.object({
+	territory: z
+		.string()
+		.regex(/^[a-z0-9-]{1,60}$/, { error: 'Territoire inconnu.' })
+		.optional(),
+	theme: z.enum(keysOf(PROPOSAL_THEMES), { error: 'Thème inconnu.' }).optional(),
+	status: z
+		.enum(keysOf(PROPOSAL_STATUSES), { error: 'Statut inconnu.' })
+		.refine((status) => status !== 'pending', { error: 'Statut inconnu.' })
+		.optional(),
+	sort: z.enum(['newest', 'supports'], { error: 'Tri inconnu : « newest » ou « supports ».' }).default('newest'),
+});
+export type ProposalListQuery = z.infer<typeof proposalListQuerySchema>;
+
+/** Reads the list filters from URL search parameters, ignoring empty values (a form sends them). */
+export function parseProposalListQuery(params: URLSearchParams) {
+	return proposalListQuerySchema.safeParse(
+		Object.fromEntries([...params.entries()].filter(([, value]) => value !== '')),
+	);
+}

@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import {
+	parseProposalListQuery,
+	proposalInputSchema,
+	supportInputSchema,
+	toProposalArgs,
+} from '../../domain/proposal.ts';
+import { fieldErrors } from '../../domain/validation.ts';
+import { keysOf, PROPOSAL_STATUSES } from '../../domain/vocabulary.ts';
+import { defaultVerifier, requireCoordinator, type TokenVerifier } from '../auth/caller.ts';
+import { getDataPort } from '../db/index.ts';
+import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
+import { json, problem, problemFromError, readInput, seeOther } from '../http.ts';
+import { clientHash, type RequestContext } from '../request.ts';
+
+const PROPOSAL_ID = /^[1-9][0-9]{0,17}$/;
+
+const MESSAGES: Record<string, string> = {
+	proposal_not_found: 'Cette proposition n’existe pas ou n’est pas publiée.',
+	proposal_closed: 'Cette proposition ne reçoit plus de soutiens : une décision a été prise.',
+	unknown_territory: 'Ce territoire n’existe pas.',
+	illegal_transition: 'Ce changement de statut n’est pas possible depuis le statut actuel.',
+};
+
+const notFound = () => problem(404, 'proposal_not_found', MESSAGES.proposal_not_found!);
+
+/** A database refusal that belongs to a field becomes a 400 with that field, like the schema's. */
+function answerError(error: unknown): Response {
+	if (error instanceof DatabaseError && error.reason === 'unknown_territory') {
+		return problem(400, 'invalid_fields', 'Certaines informations sont à corriger.', {
+			territoryId: MESSAGES.unknown_territory!,
+		});
+	}
+	if (error instanceof DatabaseError && error.reason === 'contact_required') {
+		return problem(400, 'invalid_fields', 'Certaines informations sont à corriger.', {
+			contact: 'Indiquez une adresse électronique ou un numéro de téléphone valide.',
+		});
+	}
+	if (error instanceof DatabaseError && error.reason === 'illegal_transition') {
+		return problem(400, 'illegal_transition', MESSAGES.illegal_transition!);
+	}
+	return problemFromError(error, MESSAGES);
+}
+
+/** `POST /api/proposals`: 201 `{ id, status: "pending" }`; a form post gets a 303 to the thank-you page. */
+export function createSubmitProposal(dataPort: () => DataPort) {
+	return async (request: Request, context: RequestContext): Promise<Response> => {
+		const input = await readInput(request, proposalInputSchema);
+		if (!input.ok) return input.response;
+		try {
+			const result = await dataPort().callRpc<{ id: number; status: string }>(
+				'submit_proposal',
+				toProposalArgs(input.data, clientHash(context)),
+				ANON,
+			);
+			if (input.isForm) return seeOther(`/propositions/merci/?numero=${result.id}`);
+			return json({ id: result.id, status: result.status }, 201);
+		} catch (error) {
+			return answerError(error);
+		}
+	};
+}
+
+/** `GET /api/proposals?territory=&theme=&status=&sort=`: published proposals with their support counts. */
+export function createListProposals(dataPort: () => DataPort) {
+	return async (request: Request): Promise<Response> => {
+		const query = parseProposalListQuery(new URL(request.url).searchParams);
+		if (!query.success) {
+			return problem(400, 'invalid_filter', 'Un filtre de la liste n’est pas valide.', fieldErrors(query.error));
+		}
+		try {
+			const list = await dataPort().callRpc<unknown[]>(
+				'list_public_proposals',
+				{
+					p_territory_id: query.data.territory ?? null,
+					p_theme: query.data.theme ?? null,
+					p_status: query.data.status ?? null,
+					p_sort: query.data.sort,
+				},
+				ANON,
+			);
+			return json(list, 200, { 'Cache-Control': 'public, max-age=30' });
+		} catch (error) {
+			return answerError(error);
+		}
+	};
+}
+
+/** `GET /api/proposals/{id}`: one published proposal with its history and answer; 404 otherwise. */
+export function createGetProposal(dataPort: () => DataPort) {
+	return async (_request: Request, context: RequestContext): Promise<Response> => {
+		const id = context.params.proposalId ?? '';
+		if (!PROPOSAL_ID.test(id)) return notFound();
+		try {
+			return json(await dataPort().callRpc('get_public_proposal', { p_proposal_id: id }, ANON));
+		} catch (error) {
+			return answerError(error);
+		}
+	};
+}
+
+/** `POST /api/proposals/{id}/supports`: 201 `{ supports }`, or 200 with the count unchanged for a repeat. */
+export function createSupport(dataPort: () => DataPort) {
+	return async (request: Request, context: RequestContext): Promise<Response> => {
+		const id = context.params.proposalId ?? '';
+		if (!PROPOSAL_ID.test(id)) return notFound();
+		const input = await readInput(request, supportInputSchema);
+		if (!input.ok) return input.response;
+		const isEmail = input.data.contact.includes('@');
+		try {
+			const result = await dataPort().callRpc<{ supports: number; isNew: boolean; status: string }>(
+				'support_proposal',
+				{
+					p_proposal_id: id,
+					p_full_name: input.data.fullName,
+					p_email: isEmail ? input.data.contact : null,
+					p_phone: isEmail ? null : input.data.contact,
+					p_commune_code: input.data.communeCode ?? null,
+					p_client_hash: clientHash(context),
+				},
+				ANON,
+			);
+			if (input.isForm) return seeOther(`/propositions/${id}/?soutien=${result.isNew ? 'merci' : 'deja'}#soutenir`);
+			return json({ supports: result.supports, status: result.status }, result.isNew ? 201 : 200);
+		} catch (error) {
+			return answerError(error);
+		}
+	};
+}
+
+/** `GET /api/admin/proposals?status=pending`: the moderation queue, with authors' contacts. */
+export function createModerationQueue(dataPort: () => DataPort, verify: TokenVerifier = defaultVerifier) {
+	return async (request: Request): Promise<Response> => {
+		const auth = await requireCoordinator(request, verify);
+		if (!auth.ok) return auth.response;
+		const status = new URL(request.url).searchParams.get('status') ?? 'pending';
+		if (!(status in PROPOSAL_STATUSES))
+			return problem(400, 'invalid_filter', 'Statut inconnu.', { status: 'Statut inconnu.' });
+		try {
+			return json(await dataPort().callRpc('moderation_queue', { p_status: status }, auth.caller));
+		} catch (error) {
+			return answerError(error);
+		}
+	};
+}
+
+const decisionSchema = z.object({
+	status: z.enum(keysOf(PROPOSAL_STATUSES), { error: 'Choisissez le nouveau statut.' }),
+	reason: z.string().trim().max(500, { error: '500 caractères au plus.' }).optional(),
+	answer: z.string().trim().max(4000, { error: '4 000 caractères au plus.' }).optional(),
+});
+
+/** `POST /api/admin/proposals/{id}/decision`: publish, refuse with a reason, study, accept, mark done… */
+export function createDecision(dataPort: () => DataPort, verify: TokenVerifier = defaultVerifier) {
+	return async (request: Request, context: RequestContext): Promise<Response> => {
+		const auth = await requireCoordinator(request, verify);
+		if (!auth.ok) return auth.response;
+		const id = context.params.proposalId ?? '';
+		if (!PROPOSAL_ID.test(id)) return notFound();
+		const input = await readInput(request, decisionSchema);
+		if (!input.ok) return input.response;
+		if ((input.data.status === 'rejected' || input.data.status === 'removed') && !input.data.reason) {
+			return problem(400, 'invalid_fields', 'Certaines informations sont à corriger.', {
+				reason: 'Indiquez le motif : il sera affiché publiquement.',
+			});
+		}
+		try {
+			const result = await dataPort().callRpc(
+				'decide_proposal',
+				{
+					p_proposal_id: id,
+					p_status: input.data.status,
+					p_reason: input.data.reason ?? null,
+					p_answer: input.data.answer ?? null,
+				},
+				auth.caller,
+			);
+			return json(result);
+		} catch (error) {
+			return answerError(error);
+		}
+	};
+}
+
+export const submitProposal = createSubmitProposal(() => getDataPort());
+export const listProposals = createListProposals(() => getDataPort());
+export const getProposal = createGetProposal(() => getDataPort());
+export const supportProposal = createSupport(() => getDataPort());
+export const moderationQueue = createModerationQueue(() => getDataPort());
+export const decideProposal = createDecision(() => getDataPort());
