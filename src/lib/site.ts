@@ -9,6 +9,7 @@ export const MAIN_NAV = [
 	{ href: '/services/', label: 'Services' },
 	{ href: '/conseil/', label: 'Le Conseil' },
 	{ href: '/reunions/', label: 'Réunions' },
+	{ href: '/propositions/', label: 'Propositions' },
 	{ href: '/comptes-rendus/', label: 'Comptes rendus' },
 ] as const;
 
