@@ -20,7 +20,9 @@ async function freePort(): Promise<number> {
  * `npm run dev` as a resident meets it: the embedded database (in a temporary folder) and
  * `astro dev` serving pages, on-demand pages and functions. Resolves once /api/health answers.
  */
-export async function startDevServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startDevServer(
+	extraEnv: Record<string, string> = {},
+): Promise<{ url: string; databaseUrl: string; stop: () => Promise<void> }> {
 	const [webPort, dbPort] = [await freePort(), await freePort()];
 	const dataDir = mkdtempSync(join(tmpdir(), 'pays-de-sante-dev-'));
 	const child: ChildProcess = spawn(process.execPath, ['src/scripts/dev.ts', '--port', String(webPort)], {
@@ -31,6 +33,7 @@ export async function startDevServer(): Promise<{ url: string; stop: () => Promi
 			PGLITE_PORT: String(dbPort),
 			PGLITE_DATA_DIR: dataDir,
 			ASTRO_TELEMETRY_DISABLED: '1',
+			...extraEnv,
 		},
 		stdio: ['ignore', 'pipe', 'pipe'],
 		detached: true,
@@ -56,7 +59,7 @@ export async function startDevServer(): Promise<{ url: string; stop: () => Promi
 	for (;;) {
 		try {
 			const response = await fetch(`${url}/api/health`);
-			if (response.ok) return { url, stop };
+			if (response.ok) return { url, databaseUrl: `postgres://postgres@127.0.0.1:${dbPort}/postgres`, stop };
 		} catch {}
 		if (Date.now() > deadline || child.exitCode !== null) {
 			await stop();

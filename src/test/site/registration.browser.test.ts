@@ -1,6 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signToken } from '../../lib/server/auth/jwt';
+import { ANON } from '../../lib/server/db/port';
+import { createPostgresAdapter } from '../../lib/server/db/postgres-adapter';
+import { coordinatorClaims, TEST_JWT_SECRET } from '../db/contract';
 import { launchChromium } from './browser';
 import { startDevServer } from './dev-server';
 
@@ -9,7 +13,7 @@ let browser: Browser;
 let dev: Awaited<ReturnType<typeof startDevServer>>;
 
 beforeAll(async () => {
-	dev = await startDevServer();
+	dev = await startDevServer({ LOCAL_JWT_SECRET: TEST_JWT_SECRET });
 	browser = await launchChromium();
 	// The first page load makes Vite optimise the island's dependencies and reload: do it once here.
 	const warmUp = await browser.newPage();
@@ -86,4 +90,65 @@ describe('signing up for a council meeting in Chromium, under npm run dev', () =
 		await cancelFrom(page, { withAxe: false });
 		await context.close();
 	}, 60_000);
+});
+
+describe('a resident’s proposal in Chromium, under npm run dev, without JavaScript', () => {
+	it('is submitted, published by the coordinator, supported, and reaches the council agenda at 20 supports', async () => {
+		const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
+		const page = await context.newPage();
+		await page.goto(`${dev.url}/propositions/nouvelle/`);
+		await page.getByLabel('Titre de votre proposition *', { exact: true }).fill('Un cabinet infirmier à Javerlhac');
+		await page
+			.getByLabel('Votre proposition *', { exact: true })
+			.fill('Les personnes âgées de la commune doivent faire 20 km pour une prise de sang.');
+		await page.getByLabel('Thème *').selectOption('cooperation-professionnels');
+		await page.getByRole('button', { name: 'Envoyer ma proposition' }).click();
+		await page.waitForURL(/\/propositions\/merci\/\?numero=\d+$/, { timeout: 30_000 });
+		const id = new URL(page.url()).searchParams.get('numero');
+
+		const coordinator = await signToken(coordinatorClaims, TEST_JWT_SECRET);
+		const decision = await fetch(`${dev.url}/api/admin/proposals/${id}/decision`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${coordinator}` },
+			body: JSON.stringify({
+				status: 'published',
+				answer: 'Merci : la conseillère prend contact avec les infirmières du secteur.',
+			}),
+		});
+		expect(decision.status).toBe(200);
+
+		await page.goto(`${dev.url}/propositions/`);
+		await page.getByRole('link', { name: 'Un cabinet infirmier à Javerlhac' }).click();
+		await page.getByLabel('Prénom et nom *').fill('Voisine Solidaire');
+		await page.getByLabel('Courriel ou téléphone *').fill('voisine@example.fr');
+		await page.getByRole('button', { name: 'Je soutiens cette proposition' }).click();
+		await page.waitForURL(/soutien=merci/, { timeout: 30_000 });
+		expect(await page.locator('main').innerText()).toContain('1 personne soutient cette proposition.');
+
+		// 19 more residents, straight to the same database (each call through `astro dev` starts a worker).
+		const database = createPostgresAdapter({ url: dev.databaseUrl, database: 'pglite', max: 1 });
+		for (let i = 0; i < 19; i++) {
+			await database.callRpc(
+				'support_proposal',
+				{ p_proposal_id: id, p_full_name: `Soutien ${i}`, p_email: `soutien${i}@example.fr` },
+				ANON,
+			);
+		}
+		await database.close();
+		await page.reload();
+		const text = await page.locator('main').innerText();
+		expect(text).toContain('Inscrite à l’ordre du jour du Conseil');
+		expect(text).toContain('(automatiquement, seuil de soutiens atteint)');
+		expect(text).toContain('Merci : la conseillère prend contact');
+		await context.close();
+
+		const withAxe = await browser.newContext({ locale: 'fr-FR' });
+		for (const path of ['/propositions/', `/propositions/${id}/`, '/propositions/nouvelle/']) {
+			const axePage = await withAxe.newPage();
+			await axePage.goto(`${dev.url}${path}`);
+			expect(await seriousViolations(axePage), path).toStrictEqual([]);
+			await axePage.close();
+		}
+		await withAxe.close();
+	}, 120_000);
 });
