@@ -146,3 +146,20 @@ export async function readInput<T>(request: Request, schema: Schema<T>): Promise
 export function seeOther(location: string): Response {
 	return new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store' } });
 }
+
+const escapeHtml = (text: string) =>
+	text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/**
+ * Without JavaScript, a refused form post gets a short French page instead of JSON: what to
+ * correct, field by field, and a link back to the form (the browser keeps what was typed).
+ */
+export async function formErrorPage(response: Response, form: { title: string; backUrl: string }): Promise<Response> {
+	const { error } = (await response.json()) as Problem;
+	const items = Object.values(error.fields ?? {}).map((message) => `<li>${escapeHtml(message)}</li>`);
+	const html = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(form.title)} — Pays de Santé</title><style>body{font:1.125rem/1.6 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}a{color:#0b4f47}h1{color:#06352f}</style></head><body><main><h1>${escapeHtml(form.title)}</h1><p>${escapeHtml(error.message)}</p>${items.length ? `<ul>${items.join('')}</ul>` : ''}<p><a href="${escapeHtml(form.backUrl)}">Revenir au formulaire</a> (ce que vous avez saisi est conservé si vous utilisez le bouton « Retour » de votre navigateur).</p></main></body></html>`;
+	const headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' };
+	const retryAfter = response.headers.get('Retry-After');
+	if (retryAfter) headers['Retry-After'] = retryAfter;
+	return new Response(html, { status: response.status, headers });
+}

@@ -2,7 +2,7 @@ import { registrationInputSchema, toRegistrationArgs } from '../../domain/regist
 import { getDataPort } from '../db/index.ts';
 import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
 import { readEnv } from '../env.ts';
-import { isFormPost, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
+import { formErrorPage, isFormPost, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
 import { createMailTransport, type MailTransport, sendAfterWrite } from '../mail/mail-port.ts';
 import { clientHash, type RequestContext, siteOrigin } from '../request.ts';
 
@@ -21,6 +21,11 @@ const FIELD_BY_REASON: Record<string, Record<string, string>> = {
 	consent_required: { consent: 'Cochez la case pour accepter l’utilisation de vos coordonnées pour cette réunion.' },
 	unknown_commune: { communeCode: 'Choisissez votre commune dans la liste.' },
 };
+
+const REGISTRATION_FORM = (meetingId: string) => ({
+	title: 'Votre inscription n’est pas encore enregistrée',
+	backUrl: `/reunions/${meetingId}/#inscription`,
+});
 
 const defaultMail = () => createMailTransport(readEnv());
 
@@ -62,7 +67,7 @@ export function createRegister(dataPort: () => DataPort, mail: () => MailTranspo
 		const id = context.params.meetingId ?? '';
 		if (!MEETING_ID.test(id)) return notFound();
 		const input = await readInput(request, registrationInputSchema);
-		if (!input.ok) return input.isForm ? formErrorPage(id, input.response) : input.response;
+		if (!input.ok) return input.isForm ? formErrorPage(input.response, REGISTRATION_FORM(id)) : input.response;
 		let result: RegistrationResult;
 		try {
 			result = await dataPort().callRpc<RegistrationResult>(
@@ -75,7 +80,7 @@ export function createRegister(dataPort: () => DataPort, mail: () => MailTranspo
 			const response = fields
 				? problem(400, 'invalid_fields', 'Certaines informations sont à corriger.', fields)
 				: problemFromError(error, MESSAGES);
-			return input.isForm ? formErrorPage(id, response) : response;
+			return input.isForm ? formErrorPage(response, REGISTRATION_FORM(id)) : response;
 		}
 		const origin = siteOrigin(request);
 		const cancelUrl = result.cancelToken ? `${origin}/reunions/annulation/?jeton=${result.cancelToken}` : null;
@@ -123,28 +128,6 @@ export function createCancel(dataPort: () => DataPort, mail: () => MailTransport
 			return problemFromError(error, MESSAGES);
 		}
 	};
-}
-
-const escapeHtml = (text: string) =>
-	text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-
-/**
- * Without JavaScript, a refused form post gets a short French page: what to correct, field by
- * field, and a link back to the form (the browser keeps what was typed).
- */
-async function formErrorPage(meetingId: string, response: Response): Promise<Response> {
-	const { error } = (await response.json()) as { error: { message: string; fields?: Record<string, string> } };
-	const items = Object.values(error.fields ?? {}).map((message) => `<li>${escapeHtml(message)}</li>`);
-	const html = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>Inscription à corriger — Pays de Santé</title><style>body{font:1.125rem/1.6 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}a{color:#0b4f47}h1{color:#06352f}</style></head><body><main><h1>Votre inscription n’est pas encore enregistrée</h1><p>${escapeHtml(error.message)}</p>${items.length ? `<ul>${items.join('')}</ul>` : ''}<p><a href="/reunions/${meetingId}/#inscription">Revenir au formulaire</a> (ce que vous avez saisi est conservé si vous utilisez le bouton « Retour » de votre navigateur).</p></main></body></html>`;
-	return new Response(html, {
-		status: response.status,
-		headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...retryAfter(response) },
-	});
-}
-
-function retryAfter(response: Response): Record<string, string> {
-	const value = response.headers.get('Retry-After');
-	return value ? { 'Retry-After': value } : {};
 }
 
 export const getMeeting = createGetMeeting(() => getDataPort());

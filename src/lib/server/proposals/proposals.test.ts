@@ -150,6 +150,18 @@ describe('proposals over HTTP (embedded PGlite)', () => {
 		});
 		expect(response.status).toBe(303);
 		expect(response.headers.get('location')).toMatch(/^\/propositions\/merci\/\?numero=\d+$/);
+		form.set('title', '');
+		const refused = await fetch(`${site.url}/api/proposals`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: form,
+		});
+		expect(refused.status).toBe(400);
+		expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+		const page = await refused.text();
+		expect(page).toContain('Votre proposition n’est pas encore envoyée');
+		expect(page).toContain('Donnez un titre à votre proposition');
+		expect(page).toContain('href="/propositions/nouvelle/"');
 	});
 
 	it.each([

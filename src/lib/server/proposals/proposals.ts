@@ -10,7 +10,7 @@ import { keysOf, PROPOSAL_STATUSES } from '../../domain/vocabulary.ts';
 import { defaultVerifier, requireCoordinator, type TokenVerifier } from '../auth/caller.ts';
 import { getDataPort } from '../db/index.ts';
 import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
-import { json, problem, problemFromError, readInput, seeOther } from '../http.ts';
+import { formErrorPage, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
 import { clientHash, type RequestContext } from '../request.ts';
 
 const PROPOSAL_ID = /^[1-9][0-9]{0,17}$/;
@@ -21,6 +21,8 @@ const MESSAGES: Record<string, string> = {
 	unknown_territory: 'Ce territoire n’existe pas.',
 	illegal_transition: 'Ce changement de statut n’est pas possible depuis le statut actuel.',
 };
+
+const PROPOSAL_FORM = { title: 'Votre proposition n’est pas encore envoyée', backUrl: '/propositions/nouvelle/' };
 
 const notFound = () => problem(404, 'proposal_not_found', MESSAGES.proposal_not_found!);
 
@@ -46,7 +48,7 @@ function answerError(error: unknown): Response {
 export function createSubmitProposal(dataPort: () => DataPort) {
 	return async (request: Request, context: RequestContext): Promise<Response> => {
 		const input = await readInput(request, proposalInputSchema);
-		if (!input.ok) return input.response;
+		if (!input.ok) return input.isForm ? formErrorPage(input.response, PROPOSAL_FORM) : input.response;
 		try {
 			const result = await dataPort().callRpc<{ id: number; status: string }>(
 				'submit_proposal',
@@ -56,7 +58,7 @@ export function createSubmitProposal(dataPort: () => DataPort) {
 			if (input.isForm) return seeOther(`/propositions/merci/?numero=${result.id}`);
 			return json({ id: result.id, status: result.status }, 201);
 		} catch (error) {
-			return answerError(error);
+			return input.isForm ? formErrorPage(answerError(error), PROPOSAL_FORM) : answerError(error);
 		}
 	};
 }
@@ -104,8 +106,9 @@ export function createSupport(dataPort: () => DataPort) {
 	return async (request: Request, context: RequestContext): Promise<Response> => {
 		const id = context.params.proposalId ?? '';
 		if (!PROPOSAL_ID.test(id)) return notFound();
+		const supportForm = { title: 'Votre soutien n’est pas encore compté', backUrl: `/propositions/${id}/#soutenir` };
 		const input = await readInput(request, supportInputSchema);
-		if (!input.ok) return input.response;
+		if (!input.ok) return input.isForm ? formErrorPage(input.response, supportForm) : input.response;
 		const isEmail = input.data.contact.includes('@');
 		try {
 			const result = await dataPort().callRpc<{ supports: number; isNew: boolean; status: string }>(
@@ -123,7 +126,7 @@ export function createSupport(dataPort: () => DataPort) {
 			if (input.isForm) return seeOther(`/propositions/${id}/?soutien=${result.isNew ? 'merci' : 'deja'}#soutenir`);
 			return json({ supports: result.supports, status: result.status }, result.isNew ? 201 : 200);
 		} catch (error) {
-			return answerError(error);
+			return input.isForm ? formErrorPage(answerError(error), supportForm) : answerError(error);
 		}
 	};
 }
