@@ -139,7 +139,8 @@ const tables: Record<string, () => TableCase> = {
 			update: 'update public.outbox set sent_at = now()',
 			delete: 'delete from public.outbox',
 		},
-		expected: serviceOnly(1),
+		// One seeded row, plus the two status-change messages the seed's proposal events queued.
+		expected: serviceOnly(3),
 	}),
 	rate_limit_buckets: () => ({
 		statements: {

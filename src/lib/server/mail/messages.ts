@@ -1,16 +1,34 @@
 import { formatLongDate, formatTime } from '../../domain/paris-time.ts';
+import { PROPOSAL_STATUSES, type ProposalStatus } from '../../domain/vocabulary.ts';
 
-export type OutboxMessage = {
+type RegistrationMessage = {
 	id: number;
 	template: 'registration_confirmed' | 'registration_waitlisted' | 'waitlist_promoted';
 	to: string;
 	payload: { reference: string; meetingId: string; meetingTitle: string; startsAt: string; cancelUrl?: string };
 };
 
+type ProposalMessage = {
+	id: number;
+	template: 'proposal_status_changed';
+	to: string;
+	payload: {
+		proposalId: number;
+		title: string;
+		to: ProposalStatus;
+		reason: string | null;
+		answer: string | null;
+		as: 'author' | 'supporter';
+	};
+};
+
+export type OutboxMessage = RegistrationMessage | ProposalMessage;
+
 export type Mail = { to: string; subject: string; text: string };
 
 /** The French text of each message: plain text, short lines, what to do next. */
 export function renderMessage(message: OutboxMessage, siteUrl: string): Mail {
+	if (message.template === 'proposal_status_changed') return renderProposalMessage(message, siteUrl);
 	const { reference, meetingId, meetingTitle, startsAt, cancelUrl } = message.payload;
 	const when = `${formatLongDate(new Date(startsAt))} à ${formatTime(new Date(startsAt))}`;
 	const page = `${siteUrl}/reunions/${meetingId}/`;
@@ -39,4 +57,23 @@ export function renderMessage(message: OutboxMessage, siteUrl: string): Mail {
 				text: `Bonjour,\n\nBonne nouvelle : une place s’est libérée. Votre inscription (numéro ${reference}) à « ${meetingTitle} », le ${when}, est confirmée.\n\nLe détail de la réunion : ${page}\nL’ajouter à votre agenda : ${calendar}\n\nSi vous ne pouvez plus venir, prévenez la conseillère pour que la place profite à quelqu’un d’autre.\n\n${signature}\n`,
 			};
 	}
+}
+
+function renderProposalMessage(message: ProposalMessage, siteUrl: string): Mail {
+	const { proposalId, title, to, reason, answer } = message.payload;
+	const status = PROPOSAL_STATUSES[to];
+	const whose = message.payload.as === 'author' ? 'Votre proposition' : 'Une proposition que vous soutenez';
+	const lines = [
+		'Bonjour,',
+		'',
+		`${whose}, « ${title} », a changé d’étape : ${status.toLowerCase()}.`,
+		...(reason ? ['', `Motif : ${reason}`] : []),
+		...(answer ? ['', 'Réponse du Pays de Santé :', answer] : []),
+		'',
+		`Suivre la proposition : ${siteUrl}/propositions/${proposalId}/`,
+		'',
+		'La conseillère Pays de Santé',
+		'',
+	];
+	return { to: message.to, subject: `${whose} : ${status}`, text: lines.join('\n') };
 }

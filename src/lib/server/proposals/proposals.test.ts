@@ -10,6 +10,8 @@ import { realPostgresAvailability } from '../../../test/db/postgres-server.ts';
 import { pgliteTarget, realPostgresTarget } from '../../../test/db/targets.ts';
 import { postJson, seedMeeting, startApiSite } from '../../../test/http/api-site.ts';
 import { signToken, verifyToken } from '../auth/jwt.ts';
+import type { MailTransport } from '../mail/mail-port.ts';
+import type { Mail } from '../mail/messages.ts';
 import {
 	createDecision,
 	createGetProposal,
@@ -22,14 +24,16 @@ import {
 const verify = (token: string) => verifyToken(token, TEST_JWT_SECRET);
 
 function startSite(start: () => Promise<ContractTarget>) {
+	const mails: Mail[] = [];
+	const transport = (): MailTransport => ({ name: 'log', send: async (mail) => void mails.push(mail) });
 	return startApiSite(start, (port) => [
 		{ config: submitConfig, handler: createSubmitProposal(port) },
 		{ config: listConfig, handler: createListProposals(port) },
 		{ config: getConfig, handler: createGetProposal(port) },
-		{ config: supportConfig, handler: createSupport(port) },
+		{ config: supportConfig, handler: createSupport(port, transport) },
 		{ config: queueConfig, handler: createModerationQueue(port, verify) },
-		{ config: decisionConfig, handler: createDecision(port, verify) },
-	]);
+		{ config: decisionConfig, handler: createDecision(port, verify, transport) },
+	]).then((site) => ({ ...site, mails }));
 }
 
 const proposal = {
@@ -197,6 +201,27 @@ describe('proposals over HTTP (embedded PGlite)', () => {
 		expect((await support('05 53 11 22 33')).status).toBe(201);
 		await decide(id, 'accepted');
 		expect((await support('late@example.fr')).status).toBe(409);
+	});
+
+	it('tells the author and each supporter once per status change, never once per support', async () => {
+		const id = await submit();
+		site.mails.length = 0;
+		await decide(id, 'published', coordinator, { answer: 'Nous regardons cela.' });
+		expect(site.mails.map((m) => [m.to, m.subject])).toStrictEqual([
+			['auteur@example.fr', 'Votre proposition : Publiée'],
+		]);
+		expect(site.mails[0]?.text).toContain('Réponse du Pays de Santé :\nNous regardons cela.');
+		for (const contact of ['un@example.fr', 'deux@example.fr', '05 53 00 00 07']) {
+			await postJson(`${site.url}/api/proposals/${id}/supports`, { fullName: 'Soutien', contact }, '192.0.2.77');
+		}
+		expect(site.mails).toHaveLength(1);
+		site.mails.length = 0;
+		await decide(id, 'under_study');
+		expect(site.mails.map((m) => [m.to, m.subject]).sort()).toStrictEqual([
+			['auteur@example.fr', 'Votre proposition : À l’étude'],
+			['deux@example.fr', 'Une proposition que vous soutenez : À l’étude'],
+			['un@example.fr', 'Une proposition que vous soutenez : À l’étude'],
+		]);
 	});
 
 	it('filters and sorts the public list, and refuses an unknown filter with 400', async () => {

@@ -10,8 +10,12 @@ import { keysOf, PROPOSAL_STATUSES } from '../../domain/vocabulary.ts';
 import { defaultVerifier, requireCoordinator, type TokenVerifier } from '../auth/caller.ts';
 import { getDataPort } from '../db/index.ts';
 import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
+import { readEnv } from '../env.ts';
 import { formErrorPage, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
-import { clientHash, type RequestContext } from '../request.ts';
+import { createMailTransport, type MailTransport, sendAfterWrite } from '../mail/mail-port.ts';
+import { clientHash, type RequestContext, siteOrigin } from '../request.ts';
+
+const defaultMail = () => createMailTransport(readEnv());
 
 const PROPOSAL_ID = /^[1-9][0-9]{0,17}$/;
 
@@ -102,7 +106,7 @@ export function createGetProposal(dataPort: () => DataPort) {
 }
 
 /** `POST /api/proposals/{id}/supports`: 201 `{ supports }`, or 200 with the count unchanged for a repeat. */
-export function createSupport(dataPort: () => DataPort) {
+export function createSupport(dataPort: () => DataPort, mail: () => MailTransport = defaultMail) {
 	return async (request: Request, context: RequestContext): Promise<Response> => {
 		const id = context.params.proposalId ?? '';
 		if (!PROPOSAL_ID.test(id)) return notFound();
@@ -123,6 +127,9 @@ export function createSupport(dataPort: () => DataPort) {
 				},
 				ANON,
 			);
+			// Reaching the threshold changes the status, which queues messages: send them now.
+			if (result.isNew && result.status === 'on_council_agenda')
+				await sendAfterWrite(dataPort(), mail(), siteOrigin(request));
 			if (input.isForm) return seeOther(`/propositions/${id}/?soutien=${result.isNew ? 'merci' : 'deja'}#soutenir`);
 			return json({ supports: result.supports, status: result.status }, result.isNew ? 201 : 200);
 		} catch (error) {
@@ -154,7 +161,11 @@ const decisionSchema = z.object({
 });
 
 /** `POST /api/admin/proposals/{id}/decision`: publish, refuse with a reason, study, accept, mark done… */
-export function createDecision(dataPort: () => DataPort, verify: TokenVerifier = defaultVerifier) {
+export function createDecision(
+	dataPort: () => DataPort,
+	verify: TokenVerifier = defaultVerifier,
+	mail: () => MailTransport = defaultMail,
+) {
 	return async (request: Request, context: RequestContext): Promise<Response> => {
 		const auth = await requireCoordinator(request, verify);
 		if (!auth.ok) return auth.response;
@@ -178,6 +189,7 @@ export function createDecision(dataPort: () => DataPort, verify: TokenVerifier =
 				},
 				auth.caller,
 			);
+			await sendAfterWrite(dataPort(), mail(), siteOrigin(request));
 			return json(result);
 		} catch (error) {
 			return answerError(error);
