@@ -44,6 +44,7 @@ const SAMPLE_CALLS: Record<string, () => string> = {
 	queue_registration_message: () =>
 		`public.queue_registration_message(p_cancel_token => '${'0'.repeat(64)}', p_cancel_url => 'https://exemple.fr')`,
 	claim_outbox: () => 'public.claim_outbox()',
+	proposals_export: () => 'public.proposals_export()',
 	purge_registrations: () => 'public.purge_registrations()',
 };
 

@@ -1,8 +1,8 @@
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { FRENCH_PHONE, INSEE_CODE } from '../../domain/registration.ts';
 import { keysOf, PARTICIPANT_CATEGORIES, PARTICIPANT_SELF_LABELS } from '../../domain/vocabulary.ts';
 import { defaultVerifier, requireCoordinator, type TokenVerifier } from '../auth/caller.ts';
+import { spreadsheetCsv } from '../csv.ts';
 import { getDataPort } from '../db/index.ts';
 import type { DataPort } from '../db/port.ts';
 import { json, problem, problemFromError, readInput } from '../http.ts';
@@ -33,23 +33,8 @@ const STATUS_LABELS: Record<string, string> = {
 	cancelled: 'annulée',
 };
 
-/** Spreadsheets run cells that start with these as formulas: neutralise them (CSV injection). */
-const safeCell = (value: string | null) => (value && /^[=+\-@\t\r]/.test(value) ? `'${value}` : (value ?? ''));
-
-/** The list as a spreadsheet-friendly CSV: semicolons and a UTF-8 byte-order mark for French Excel. */
+/** The list as a spreadsheet-friendly CSV. */
 export function registrationsCsv(registrations: Registration[]): string {
-	const rows = registrations.map((r) => [
-		r.reference,
-		STATUS_LABELS[r.status] ?? r.status,
-		safeCell(r.fullName),
-		safeCell(r.communeCode),
-		safeCell(r.email),
-		safeCell(r.phone),
-		PARTICIPANT_SELF_LABELS[r.category] ?? r.category,
-		safeCell(r.needs),
-		r.channel === 'web' ? 'site' : r.channel === 'phone' ? 'téléphone' : 'papier',
-		r.createdAt,
-	]);
 	const header = [
 		'Référence',
 		'Statut',
@@ -62,7 +47,21 @@ export function registrationsCsv(registrations: Registration[]): string {
 		'Canal',
 		'Inscription le',
 	];
-	return `\ufeff${stringify([header, ...rows], { delimiter: ';', record_delimiter: 'windows' })}`;
+	return spreadsheetCsv(
+		header,
+		registrations.map((r) => [
+			r.reference,
+			STATUS_LABELS[r.status] ?? r.status,
+			r.fullName,
+			r.communeCode,
+			r.email,
+			r.phone,
+			PARTICIPANT_SELF_LABELS[r.category] ?? r.category,
+			r.needs,
+			r.channel === 'web' ? 'site' : r.channel === 'phone' ? 'téléphone' : 'papier',
+			r.createdAt,
+		]),
+	);
 }
 
 /** `GET /api/admin/meetings/{meetingId}/registrations[.csv]`: the coordinator's list, JSON or CSV. */

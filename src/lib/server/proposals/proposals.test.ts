@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config as decisionConfig } from '../../../../netlify/functions/admin-proposal-decision.mts';
+import { config as recordSupportConfig } from '../../../../netlify/functions/admin-proposal-supports-record.mts';
 import { config as queueConfig } from '../../../../netlify/functions/admin-proposals.mts';
+import { config as exportConfig } from '../../../../netlify/functions/admin-proposals-export.mts';
+import { config as recordProposalConfig } from '../../../../netlify/functions/admin-proposals-record.mts';
 import { config as getConfig } from '../../../../netlify/functions/proposal.mts';
 import { config as supportConfig } from '../../../../netlify/functions/proposal-supports.mts';
 import { config as listConfig } from '../../../../netlify/functions/proposals-list.mts';
@@ -14,9 +17,12 @@ import type { MailTransport } from '../mail/mail-port.ts';
 import type { Mail } from '../mail/messages.ts';
 import {
 	createDecision,
+	createExportProposals,
 	createGetProposal,
 	createListProposals,
 	createModerationQueue,
+	createRecordProposal,
+	createRecordSupport,
 	createSubmitProposal,
 	createSupport,
 } from './proposals.ts';
@@ -33,6 +39,9 @@ function startSite(start: () => Promise<ContractTarget>) {
 		{ config: supportConfig, handler: createSupport(port, transport) },
 		{ config: queueConfig, handler: createModerationQueue(port, verify) },
 		{ config: decisionConfig, handler: createDecision(port, verify, transport) },
+		{ config: recordProposalConfig, handler: createRecordProposal(port, verify) },
+		{ config: recordSupportConfig, handler: createRecordSupport(port, verify) },
+		{ config: exportConfig, handler: createExportProposals(port, verify) },
 	]).then((site) => ({ ...site, mails }));
 }
 
@@ -261,6 +270,42 @@ describe('proposals over HTTP (embedded PGlite)', () => {
 		expect(queue.find((p) => p.id === id)?.authorEmail).toBe('auteur@example.fr');
 		const noReason = await decide(id, 'rejected', coordinator, { reason: '' });
 		expect(noReason.status).toBe(400);
+	});
+
+	it('lets only the coordinator enter paper or phone proposals and supports, and export every proposal as CSV', async () => {
+		const auth = (token?: string) => (token ? { Authorization: `Bearer ${token}` } : {});
+		const paper = { ...proposal, title: 'Reçue sur papier', channel: 'paper' };
+		for (const [token, status] of [
+			[undefined, 401],
+			[otherUser, 403],
+		] as const) {
+			expect((await postJson(`${site.url}/api/admin/proposals`, paper, '192.0.2.9', auth(token))).status).toBe(status);
+			expect((await fetch(`${site.url}/api/admin/proposals.csv`, { headers: auth(token) })).status).toBe(status);
+		}
+		const created = await postJson(`${site.url}/api/admin/proposals`, paper, '192.0.2.9', auth(coordinator));
+		expect(created.status).toBe(201);
+		const { id } = (await created.json()) as { id: number };
+		await decide(id, 'published');
+		const supportUrl = `${site.url}/api/admin/proposals/${id}/supports`;
+		const phone = { fullName: 'Par Téléphone', contact: '05 53 44 55 66', channel: 'phone' };
+		expect((await postJson(supportUrl, phone, '192.0.2.9', auth(otherUser))).status).toBe(403);
+		expect((await postJson(supportUrl, phone, '192.0.2.9', auth(coordinator))).status).toBe(201);
+		expect((await postJson(supportUrl, { ...phone, channel: 'pigeon' }, '192.0.2.9', auth(coordinator))).status).toBe(
+			400,
+		);
+		const bytes = Buffer.from(
+			await (await fetch(`${site.url}/api/admin/proposals.csv`, { headers: auth(coordinator) })).arrayBuffer(),
+		);
+		expect([...bytes.subarray(0, 3)]).toStrictEqual([0xef, 0xbb, 0xbf]); // UTF-8 byte-order mark for spreadsheets
+		const csv = bytes.subarray(3).toString('utf8');
+		expect(csv.split('\r\n')[0]).toBe(
+			'Numéro;Titre;Thème;Territoire;Commune;Statut;Motif;Réponse;Soutiens;Auteur;Courriel;Téléphone;Canal;Reçue le;Publiée le',
+		);
+		expect(csv).toMatch(
+			new RegExp(
+				`\\r\\n${id};Reçue sur papier;Autre sujet;nontronnais;24311;Publiée;motif;;1;Auteur Privé;auteur@example\\.fr;;paper;`,
+			),
+		);
 	});
 
 	it.each(STATUSES.flatMap((from) => STATUSES.filter((to) => to !== from).map((to) => [from, to])))(

@@ -6,8 +6,9 @@ import {
 	toProposalArgs,
 } from '../../domain/proposal.ts';
 import { fieldErrors } from '../../domain/validation.ts';
-import { keysOf, PROPOSAL_STATUSES } from '../../domain/vocabulary.ts';
+import { keysOf, PROPOSAL_STATUSES, PROPOSAL_THEMES } from '../../domain/vocabulary.ts';
 import { defaultVerifier, requireCoordinator, type TokenVerifier } from '../auth/caller.ts';
+import { spreadsheetCsv } from '../csv.ts';
 import { getDataPort } from '../db/index.ts';
 import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
 import { readEnv } from '../env.ts';
@@ -197,7 +198,126 @@ export function createDecision(
 	};
 }
 
+const CHANNEL = z.enum(['phone', 'paper'], { error: 'Indiquez si la demande vient du téléphone ou d’un papier.' });
+
+/** `POST /api/admin/proposals`: a proposal received by phone or on paper, entered by the coordinator. */
+export function createRecordProposal(dataPort: () => DataPort, verify: TokenVerifier = defaultVerifier) {
+	return async (request: Request): Promise<Response> => {
+		const auth = await requireCoordinator(request, verify);
+		if (!auth.ok) return auth.response;
+		const input = await readInput(request, proposalInputSchema.and(z.object({ channel: CHANNEL })));
+		if (!input.ok) return input.response;
+		try {
+			const result = await dataPort().callRpc<{ id: number; status: string }>(
+				'submit_proposal',
+				{ ...toProposalArgs(input.data, ''), p_client_hash: null, p_consent: true, p_channel: input.data.channel },
+				auth.caller,
+			);
+			return json(result, 201);
+		} catch (error) {
+			return answerError(error);
+		}
+	};
+}
+
+/** `POST /api/admin/proposals/{id}/supports`: a support received by phone or on paper. */
+export function createRecordSupport(dataPort: () => DataPort, verify: TokenVerifier = defaultVerifier) {
+	return async (request: Request, context: RequestContext): Promise<Response> => {
+		const auth = await requireCoordinator(request, verify);
+		if (!auth.ok) return auth.response;
+		const id = context.params.proposalId ?? '';
+		if (!PROPOSAL_ID.test(id)) return notFound();
+		const input = await readInput(request, supportInputSchema.and(z.object({ channel: CHANNEL })));
+		if (!input.ok) return input.response;
+		const isEmail = input.data.contact.includes('@');
+		try {
+			const result = await dataPort().callRpc<{ supports: number; isNew: boolean; status: string }>(
+				'support_proposal',
+				{
+					p_proposal_id: id,
+					p_full_name: input.data.fullName,
+					p_email: isEmail ? input.data.contact : null,
+					p_phone: isEmail ? null : input.data.contact,
+					p_commune_code: input.data.communeCode ?? null,
+					p_channel: input.data.channel,
+				},
+				auth.caller,
+			);
+			return json({ supports: result.supports, status: result.status }, result.isNew ? 201 : 200);
+		} catch (error) {
+			return answerError(error);
+		}
+	};
+}
+
+type ExportedProposal = Record<'id' | 'supports', number> &
+	Record<'title' | 'theme' | 'territoryId' | 'status' | 'channel' | 'createdAt', string> &
+	Record<
+		'communeCode' | 'statusReason' | 'answer' | 'authorName' | 'authorEmail' | 'authorPhone' | 'publishedAt',
+		string | null
+	>;
+
+/** `GET /api/admin/proposals.csv`: every proposal with its status and answer, for spreadsheets. */
+export function createExportProposals(dataPort: () => DataPort, verify: TokenVerifier = defaultVerifier) {
+	return async (request: Request): Promise<Response> => {
+		const auth = await requireCoordinator(request, verify);
+		if (!auth.ok) return auth.response;
+		try {
+			const rows = await dataPort().callRpc<ExportedProposal[]>('proposals_export', {}, auth.caller);
+			const header = [
+				'Numéro',
+				'Titre',
+				'Thème',
+				'Territoire',
+				'Commune',
+				'Statut',
+				'Motif',
+				'Réponse',
+				'Soutiens',
+				'Auteur',
+				'Courriel',
+				'Téléphone',
+				'Canal',
+				'Reçue le',
+				'Publiée le',
+			];
+			const csv = spreadsheetCsv(
+				header,
+				rows.map((p) => [
+					String(p.id),
+					p.title,
+					PROPOSAL_THEMES[p.theme as keyof typeof PROPOSAL_THEMES] ?? p.theme,
+					p.territoryId,
+					p.communeCode,
+					PROPOSAL_STATUSES[p.status as keyof typeof PROPOSAL_STATUSES] ?? p.status,
+					p.statusReason,
+					p.answer,
+					String(p.supports),
+					p.authorName,
+					p.authorEmail,
+					p.authorPhone,
+					p.channel,
+					p.createdAt,
+					p.publishedAt,
+				]),
+			);
+			return new Response(csv, {
+				headers: {
+					'Content-Type': 'text/csv; charset=utf-8',
+					'Content-Disposition': 'attachment; filename="propositions.csv"',
+					'Cache-Control': 'no-store',
+				},
+			});
+		} catch (error) {
+			return answerError(error);
+		}
+	};
+}
+
 export const submitProposal = createSubmitProposal(() => getDataPort());
+export const recordProposal = createRecordProposal(() => getDataPort());
+export const recordSupport = createRecordSupport(() => getDataPort());
+export const exportProposals = createExportProposals(() => getDataPort());
 export const listProposals = createListProposals(() => getDataPort());
 export const getProposal = createGetProposal(() => getDataPort());
 export const supportProposal = createSupport(() => getDataPort());
