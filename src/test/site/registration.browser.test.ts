@@ -152,3 +152,29 @@ describe('a resident’s proposal in Chromium, under npm run dev, without JavaSc
 		await withAxe.close();
 	}, 120_000);
 });
+
+describe('the proposal form with JavaScript', () => {
+	it('announces and focuses errors, then confirms in place with the proposal number', async () => {
+		const context = await browser.newContext({ locale: 'fr-FR' });
+		const page = await context.newPage();
+		await page.goto(`${dev.url}/propositions/nouvelle/`);
+		await page.waitForFunction(() => !document.querySelector('astro-island[ssr]'), null, { timeout: 60_000 });
+		await page.getByRole('button', { name: 'Envoyer ma proposition' }).click();
+		await expect.poll(() => page.getByRole('alert').innerText()).toContain('Certaines informations sont à corriger.');
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('title');
+		expect(await seriousViolations(page)).toStrictEqual([]);
+		await page
+			.getByLabel('Titre de votre proposition *', { exact: true })
+			.fill('Une permanence de la conseillère à Liart');
+		await page
+			.getByLabel('Votre proposition *', { exact: true })
+			.fill('Une demi-journée par mois à la mairie, pour les démarches.');
+		await page.getByLabel('Territoire *').selectOption('porcien-thierache');
+		await page.waitForTimeout(3000);
+		await page.getByRole('button', { name: 'Envoyer ma proposition' }).click();
+		await expect
+			.poll(() => page.getByRole('status').innerText(), { timeout: 30_000 })
+			.toMatch(/Elle porte le numéro \d+/);
+		await context.close();
+	}, 90_000);
+});
