@@ -19,3 +19,13 @@ export function ErrorSummary({ summary }: ErrorSummaryProps) {
 		</div>
 	);
 }
+
+/** A field people never see and robots fill in; the server refuses the form when it is not empty. */
+export function Honeypot() {
+	return (
+		<div class="honeypot" aria-hidden="true">
+			<label for="website">Ne pas remplir ce champ</label>
+			<input id="website" name="website" tabIndex={-1} autocomplete="off" />
+		</div>
+	);
+}

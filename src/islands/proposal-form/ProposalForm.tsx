@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { proposalInputSchema } from '../../lib/domain/proposal.ts';
 import { PROPOSAL_THEMES } from '../../lib/domain/vocabulary.ts';
-import { ErrorSummary, FieldError } from '../forms/FieldError.tsx';
+import { ErrorSummary, FieldError, Honeypot } from '../forms/FieldError.tsx';
 import { useValidatedForm } from '../forms/use-validated-form.ts';
 
 type ProposalFormProps = {
@@ -138,10 +138,7 @@ export default function ProposalForm({ territories }: ProposalFormProps) {
 				</div>
 				<FieldError name="consent" errors={errors} />
 			</fieldset>
-			<div class="honeypot" aria-hidden="true">
-				<label for="website">Ne pas remplir ce champ</label>
-				<input id="website" name="website" tabIndex={-1} autocomplete="off" />
-			</div>
+			<Honeypot />
 			<button type="submit" class="button" disabled={sending}>
 				{sending ? 'Envoi en cours…' : 'Envoyer ma proposition'}
 			</button>

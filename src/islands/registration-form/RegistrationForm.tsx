@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { registrationInputSchema } from '../../lib/domain/registration.ts';
 import { PARTICIPANT_SELF_LABELS } from '../../lib/domain/vocabulary.ts';
-import { ErrorSummary, FieldError } from '../forms/FieldError.tsx';
+import { ErrorSummary, FieldError, Honeypot } from '../forms/FieldError.tsx';
 import { useValidatedForm } from '../forms/use-validated-form.ts';
 
 type RegistrationFormProps = {
@@ -139,10 +139,7 @@ export default function RegistrationForm({ meetingId, capacity, communes }: Regi
 				</label>
 				<FieldError name="consent" errors={errors} />
 			</div>
-			<div class="honeypot" aria-hidden="true">
-				<label for="website">Ne pas remplir ce champ</label>
-				<input id="website" name="website" tabIndex={-1} autocomplete="off" />
-			</div>
+			<Honeypot />
 			<button type="submit" class="button" disabled={sending}>
 				{sending ? 'Envoi en cours…' : 'M’inscrire à la réunion'}
 			</button>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FRENCH_PHONE, INSEE_CODE } from './registration.ts';
+import { FRENCH_PHONE, fullNameSchema, honeypotSchema, optionalCommune } from './fields.ts';
 import { keysOf, PROPOSAL_STATUSES, PROPOSAL_THEMES } from './vocabulary.ts';
 
 const MAX_LINKS = 2;
@@ -26,14 +26,7 @@ export const proposalInputSchema = z
 		territoryId: z
 			.string({ error: 'Choisissez le territoire.' })
 			.regex(/^[a-z0-9-]{1,60}$/, { error: 'Choisissez le territoire.' }),
-		communeCode: z
-			.string()
-			.trim()
-			.optional()
-			.transform(blankToUndefined)
-			.refine((value) => value === undefined || INSEE_CODE.test(value), {
-				error: 'Choisissez la commune dans la liste.',
-			}),
+		communeCode: optionalCommune('Choisissez la commune dans la liste.'),
 		authorName: z.string().trim().max(120, { error: '120 caractères au plus.' }).optional().transform(blankToUndefined),
 		authorContact: z
 			.string()
@@ -45,7 +38,7 @@ export const proposalInputSchema = z
 				error: 'Indiquez une adresse électronique ou un numéro de téléphone valide.',
 			}),
 		consent: z.preprocess((value) => value === true || value === 'on' || value === 'true', z.boolean()).optional(),
-		website: z.string().max(0, { error: 'Ce champ doit rester vide.' }).optional(),
+		website: honeypotSchema,
 		/** Milliseconds since the form appeared (set by the browser); robots send within a second. */
 		elapsedMs: z.coerce.number().optional(),
 	})
@@ -86,26 +79,15 @@ export function toProposalArgs(input: ProposalInput, clientHash: string) {
 
 /** "Je soutiens": a name, a commune, and an email or phone so that one person counts once. */
 export const supportInputSchema = z.object({
-	fullName: z
-		.string({ error: 'Indiquez votre prénom et votre nom.' })
-		.trim()
-		.min(2, { error: 'Indiquez votre prénom et votre nom.' })
-		.max(120, { error: 'Votre nom ne peut pas dépasser 120 caractères.' }),
-	communeCode: z
-		.string()
-		.trim()
-		.optional()
-		.transform(blankToUndefined)
-		.refine((value) => value === undefined || INSEE_CODE.test(value), {
-			error: 'Choisissez votre commune dans la liste.',
-		}),
+	fullName: fullNameSchema,
+	communeCode: optionalCommune(),
 	contact: z
 		.string({ error: 'Indiquez une adresse électronique ou un numéro de téléphone.' })
 		.trim()
 		.refine((value) => z.email().safeParse(value).success || FRENCH_PHONE.test(value), {
 			error: 'Indiquez une adresse électronique ou un numéro de téléphone valide.',
 		}),
-	website: z.string().max(0, { error: 'Ce champ doit rester vide.' }).optional(),
+	website: honeypotSchema,
 });
 export type SupportInput = z.infer<typeof supportInputSchema>;
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { FRENCH_PHONE, fullNameSchema, honeypotSchema, optionalCommune } from './fields.ts';
 import { keysOf, PARTICIPANT_CATEGORIES } from './vocabulary.ts';
+
+export { FRENCH_PHONE, INSEE_CODE } from './fields.ts';
 
 export { fieldErrors } from './validation.ts';
 
@@ -16,24 +19,10 @@ const optionalText = (max: number, message: string) =>
 		.optional()
 		.transform((value) => (value ? value : undefined));
 
-export const FRENCH_PHONE = /^(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}$/;
-export const INSEE_CODE = /^(\d{5}|2[AB]\d{3})$/;
-
 export const registrationInputSchema = z
 	.object({
-		fullName: z
-			.string({ error: 'Indiquez votre prénom et votre nom.' })
-			.trim()
-			.min(2, { error: 'Indiquez votre prénom et votre nom.' })
-			.max(120, { error: 'Votre nom ne peut pas dépasser 120 caractères.' }),
-		communeCode: z
-			.string({ error: 'Choisissez votre commune dans la liste.' })
-			.trim()
-			.optional()
-			.transform((value) => (value ? value : undefined))
-			.refine((value) => value === undefined || INSEE_CODE.test(value), {
-				error: 'Choisissez votre commune dans la liste.',
-			}),
+		fullName: fullNameSchema,
+		communeCode: optionalCommune(),
 		email: optionalText(254, 'Cette adresse électronique n’est pas valide (exemple : nom@exemple.fr).').refine(
 			(value) => value === undefined || z.email().safeParse(value).success,
 			{ error: 'Cette adresse électronique n’est pas valide (exemple : nom@exemple.fr).' },
@@ -49,7 +38,7 @@ export const registrationInputSchema = z
 			z.literal(true, { error: 'Cochez la case pour accepter l’utilisation de vos coordonnées pour cette réunion.' }),
 		),
 		/** Honeypot: invisible to people, filled by robots. */
-		website: z.string().max(0, { error: 'Ce champ doit rester vide.' }).optional(),
+		website: honeypotSchema,
 	})
 	.superRefine((value, ctx) => {
 		if (!value.email && !value.phone) {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { expect } from 'vitest';
 
 /** Strings that have broken web forms before: SQL, markup, control characters, huge, odd Unicode. */
 export const hostileString = fc.oneof(
@@ -54,4 +55,17 @@ export function hostileBody(fields: Record<string, fc.Arbitrary<unknown>>) {
 			.map(([type, body]) => ({ type, body })),
 		record.map((value) => ({ type: 'application/json', body: JSON.stringify(value).slice(0, -3) })),
 	);
+}
+
+/** Never a 5xx, and every JSON 4xx carries the contract's French error shape without internals. */
+export async function expectContractAnswer(response: Response): Promise<void> {
+	expect(response.status, 'never a 5xx').toBeLessThan(500);
+	if (response.status >= 400 && (response.headers.get('content-type') ?? '').startsWith('application/json')) {
+		const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+		expect(typeof body.error?.code).toBe('string');
+		expect(body.error?.message).toMatch(/[a-zàâçéèêëîïôûùüœ’]/i);
+		expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|postgres|syntax error|stack/i);
+	} else {
+		await response.arrayBuffer();
+	}
 }
