@@ -60,9 +60,14 @@ export const proposalInputSchema = z
 	});
 export type ProposalInput = z.infer<typeof proposalInputSchema>;
 
+/** One contact field (already validated as an email or a French phone) as the SQL functions' two arguments. */
+function splitContact(contact: string | undefined): { email: string | null; phone: string | null } {
+	if (!contact) return { email: null, phone: null };
+	return contact.includes('@') ? { email: contact, phone: null } : { email: null, phone: contact };
+}
+
 export function toProposalArgs(input: ProposalInput, clientHash: string) {
-	const contact = input.authorContact;
-	const isEmail = contact?.includes('@');
+	const { email, phone } = splitContact(input.authorContact);
 	return {
 		p_title: input.title,
 		p_description: input.description,
@@ -70,8 +75,8 @@ export function toProposalArgs(input: ProposalInput, clientHash: string) {
 		p_territory_id: input.territoryId,
 		p_commune_code: input.communeCode ?? null,
 		p_author_name: input.authorName ?? null,
-		p_author_email: isEmail ? contact : null,
-		p_author_phone: contact && !isEmail ? contact : null,
+		p_author_email: email,
+		p_author_phone: phone,
 		p_consent: input.consent === true,
 		p_client_hash: clientHash,
 	};
@@ -90,6 +95,23 @@ export const supportInputSchema = z.object({
 	website: honeypotSchema,
 });
 export type SupportInput = z.infer<typeof supportInputSchema>;
+
+/** The RPC arguments of `support_proposal` for a validated support, from the web or entered by the coordinator. */
+export function toSupportArgs(
+	proposalId: string,
+	input: SupportInput,
+	from: { clientHash: string } | { channel: 'phone' | 'paper' },
+) {
+	const { email, phone } = splitContact(input.contact);
+	return {
+		p_proposal_id: proposalId,
+		p_full_name: input.fullName,
+		p_email: email,
+		p_phone: phone,
+		p_commune_code: input.communeCode ?? null,
+		...('channel' in from ? { p_channel: from.channel } : { p_client_hash: from.clientHash }),
+	};
+}
 
 /** The filters of the public list, from a query string; unknown values are errors, not ignored. */
 export const proposalListQuerySchema = z.object({

@@ -12,6 +12,7 @@ import { type ContractTarget, coordinatorClaims, otherUserClaims, TEST_JWT_SECRE
 import { realPostgresAvailability } from '../../../test/db/postgres-server.ts';
 import { pgliteTarget, realPostgresTarget } from '../../../test/db/targets.ts';
 import { postJson, seedMeeting, startApiSite } from '../../../test/http/api-site.ts';
+import { PROPOSAL_STATUSES } from '../../domain/vocabulary.ts';
 import { signToken, verifyToken } from '../auth/jwt.ts';
 import type { MailTransport } from '../mail/mail-port.ts';
 import type { Mail } from '../mail/messages.ts';
@@ -84,19 +85,7 @@ const LEGAL = new Set([
 	'out_of_scope>removed',
 	'done>removed',
 ]);
-const STATUSES = [
-	'pending',
-	'published',
-	'under_study',
-	'on_council_agenda',
-	'accepted',
-	'rejected',
-	'already_exists',
-	'out_of_scope',
-	'done',
-	'withdrawn',
-	'removed',
-];
+const STATUSES = Object.keys(PROPOSAL_STATUSES);
 const PATH_TO: Record<string, string[]> = {
 	pending: [],
 	published: ['published'],

@@ -4,6 +4,7 @@ import {
 	proposalInputSchema,
 	supportInputSchema,
 	toProposalArgs,
+	toSupportArgs,
 } from '../../domain/proposal.ts';
 import { fieldErrors } from '../../domain/validation.ts';
 import { keysOf, PROPOSAL_STATUSES, PROPOSAL_THEMES } from '../../domain/vocabulary.ts';
@@ -114,18 +115,10 @@ export function createSupport(dataPort: () => DataPort, mail: () => MailTranspor
 		const supportForm = { title: 'Votre soutien n’est pas encore compté', backUrl: `/propositions/${id}/#soutenir` };
 		const input = await readInput(request, supportInputSchema);
 		if (!input.ok) return input.isForm ? formErrorPage(input.response, supportForm) : input.response;
-		const isEmail = input.data.contact.includes('@');
 		try {
 			const result = await dataPort().callRpc<{ supports: number; isNew: boolean; status: string }>(
 				'support_proposal',
-				{
-					p_proposal_id: id,
-					p_full_name: input.data.fullName,
-					p_email: isEmail ? input.data.contact : null,
-					p_phone: isEmail ? null : input.data.contact,
-					p_commune_code: input.data.communeCode ?? null,
-					p_client_hash: clientHash(context),
-				},
+				toSupportArgs(id, input.data, { clientHash: clientHash(context) }),
 				ANON,
 			);
 			// Reaching the threshold changes the status, which queues messages: send them now.
@@ -229,18 +222,10 @@ export function createRecordSupport(dataPort: () => DataPort, verify: TokenVerif
 		if (!PROPOSAL_ID.test(id)) return notFound();
 		const input = await readInput(request, supportInputSchema.and(z.object({ channel: CHANNEL })));
 		if (!input.ok) return input.response;
-		const isEmail = input.data.contact.includes('@');
 		try {
 			const result = await dataPort().callRpc<{ supports: number; isNew: boolean; status: string }>(
 				'support_proposal',
-				{
-					p_proposal_id: id,
-					p_full_name: input.data.fullName,
-					p_email: isEmail ? input.data.contact : null,
-					p_phone: isEmail ? null : input.data.contact,
-					p_commune_code: input.data.communeCode ?? null,
-					p_channel: input.data.channel,
-				},
+				toSupportArgs(id, input.data, { channel: input.data.channel }),
 				auth.caller,
 			);
 			return json({ supports: result.supports, status: result.status }, result.isNew ? 201 : 200);
