@@ -27,5 +27,10 @@ export default defineConfig({
 		inlineStylesheets: 'always',
 	},
 	devToolbar: { enabled: false },
+	vite: {
+		// The islands' dependencies are optimised when `astro dev` starts, not on the first visit to an
+		// island page (which makes Vite reload that page).
+		optimizeDeps: { include: ['leaflet', 'preact', 'preact/hooks', 'zod', '@date-fns/tz'] },
+	},
 	prefetch: false,
 });

@@ -7,6 +7,7 @@ export const SITE_DESCRIPTION =
 export const MAIN_NAV = [
 	{ href: '/territoires/', label: 'Territoires' },
 	{ href: '/services/', label: 'Services' },
+	{ href: '/acces-aux-soins/', label: 'Accès aux médecins' },
 	{ href: '/conseil/', label: 'Le Conseil' },
 	{ href: '/reunions/', label: 'Réunions' },
 	{ href: '/propositions/', label: 'Propositions' },

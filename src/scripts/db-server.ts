@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
+import { resolveDataDir } from '../lib/server/access/importer.ts';
+import { importDataFolder, markImported, needsImport } from '../lib/server/access/run-import.ts';
 import { startEmbeddedDatabase } from '../lib/server/db/embedded.ts';
+import { createPostgresAdapter } from '../lib/server/db/postgres-adapter.ts';
 import { readEnv } from '../lib/server/env.ts';
 
 /** `npm run db:start`: the embedded PGlite database server, until Ctrl-C. */
@@ -10,6 +13,24 @@ console.info(
 	`PGlite database ready on 127.0.0.1:${database.port} (${env.PGLITE_DATA_DIR}) in ${Math.round(performance.now() - started)} ms` +
 		(database.applied.length ? `; applied migrations ${database.applied.join(', ')}` : ''),
 );
+
+// First start (or new files in the data folder): load the access map's open data, in the background.
+const dataDir = resolveDataDir(resolve(import.meta.dirname, '../..'), env.DATA_DIR);
+if (dataDir && needsImport(resolve(env.PGLITE_DATA_DIR), dataDir)) {
+	console.info(`Importing the access map's open data from ${dataDir}…`);
+	const port = createPostgresAdapter({ url: database.url, database: 'pglite', max: 1 });
+	importDataFolder(dataDir, port)
+		.then(({ result, skipped }) => {
+			markImported(resolve(env.PGLITE_DATA_DIR), dataDir);
+			console.info(
+				`Open data imported: ${result?.communes.inserted ?? 0} communes added, ${result?.indicators.inserted ?? 0} indicator values added, ${skipped} rows skipped (details: npm run data:import -- --dry-run).`,
+			);
+		})
+		.catch((error: unknown) =>
+			console.error(`Open-data import failed: ${error instanceof Error ? error.message : error}`),
+		)
+		.finally(() => port.close());
+}
 
 const stop = async () => {
 	await database.stop();

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { readEnv } from '../lib/server/env.ts';
+import { portOpen } from './port-open.ts';
 
 /**
  * `npm run dev`: with no database configured, starts the embedded PGlite server first (a separate
@@ -24,16 +24,6 @@ function shutdown(code: number) {
 }
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
-
-const portOpen = (port: number) =>
-	new Promise<boolean>((resolve) => {
-		const socket = connect(port, '127.0.0.1');
-		socket.once('connect', () => {
-			socket.end();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(false));
-	});
 
 if (!env.SUPABASE_URL && !env.DATABASE_URL) {
 	if (await portOpen(env.PGLITE_PORT)) {

@@ -46,6 +46,9 @@ const SAMPLE_CALLS: Record<string, () => string> = {
 	claim_outbox: () => 'public.claim_outbox()',
 	proposals_export: () => 'public.proposals_export()',
 	purge_registrations: () => 'public.purge_registrations()',
+	access_map: () => `public.access_map(p_territory => 'nontronnais')`,
+	import_access_data: () =>
+		`public.import_access_data(p_perimeters => '[{"id": "nontronnais", "communes": ["24311"]}]')`,
 };
 
 async function executableFunctions(role: string): Promise<string[]> {
@@ -142,6 +145,7 @@ describe('catalog-driven checks', () => {
 
 	it('lets anonymous callers execute only the resident functions', async () => {
 		expect(await executableFunctions('anon')).toStrictEqual([
+			'access_map',
 			'cancel_registration',
 			'get_public_proposal',
 			'health_check',

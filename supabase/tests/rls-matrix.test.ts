@@ -67,6 +67,15 @@ const tables: Record<string, () => TableCase> = {
 		},
 		expected: readOnlyForApi(2),
 	}),
+	area_indicators: () => ({
+		statements: {
+			select: 'select value from public.area_indicators',
+			insert: `insert into public.area_indicators (area, indicator, vintage, value, communes, source) values ('D08', 'apl_gp', 2023, 3, 449, 'DREES')`,
+			update: `update public.area_indicators set value = value where area = 'D24'`,
+			delete: `delete from public.area_indicators where area = 'FR'`,
+		},
+		expected: readOnlyForApi(2),
+	}),
 	meetings: () => ({
 		statements: {
 			select: 'select id from public.meetings',

@@ -20,6 +20,8 @@ export async function seedEveryTable(db: PGlite): Promise<{ pendingId: number; p
 		values ('24311', 'Nontron', '24', 'nontronnais', 3133, 2023), ('24999', 'Spare', '24', null, 1, 2023);
 		insert into public.indicators (commune_code, indicator, vintage, value, source)
 		values ('24311', 'apl_gp', 2023, 2.4, 'DREES'), ('24999', 'apl_gp', 2023, 1.0, 'DREES');
+		insert into public.area_indicators (area, indicator, vintage, value, communes, source)
+		values ('D24', 'apl_gp', 2023, 3.1, 503, 'DREES'), ('FR', 'apl_gp', 2023, 3.4, 34900, 'DREES');
 		insert into public.meetings (id, territory_id, title, starts_at, capacity)
 		values ('m-seed', 'nontronnais', 'Réunion', now() + interval '30 days', 25),
 		       ('m-spare', 'nontronnais', 'Spare', now() + interval '30 days', 25);

@@ -16,6 +16,8 @@ const envSchema = z.object({
 		.optional(),
 	PGLITE_PORT: z.coerce.number().int().min(1).max(65_535).default(54_329),
 	PGLITE_DATA_DIR: z.string().default('.data/pglite'),
+	/** Folder of open-data files for `npm run data:import` (default: ../shared/data when it exists). */
+	DATA_DIR: z.string().optional(),
 	/** Signs and verifies the embedded default's coordinator tokens (production uses SUPABASE_JWT_SECRET). */
 	LOCAL_JWT_SECRET: z.string().min(32).optional(),
 	/** Salt for hashing client IP addresses in rate limits; required on Netlify. */

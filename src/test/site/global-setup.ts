@@ -1,10 +1,36 @@
 import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { TEST_JWT_SECRET } from '../db/contract';
 import { runAstro } from './astro-cli';
+import { startDevServer } from './dev-server';
 
-/** Builds the site once for the whole `site` project; the tests read `dist/`. */
-export default function buildSite() {
+declare module 'vitest' {
+	export interface ProvidedContext {
+		/** The `npm run dev` server shared by the browser tests that need on-demand pages and functions. */
+		devUrl: string;
+		devDatabaseUrl: string;
+	}
+}
+
+export const ACCESS_FIXTURES = join(import.meta.dirname, '../fixtures/access-data');
+
+/**
+ * Once for the whole `site` project: builds the site (the tests read `dist/`) and starts one
+ * `npm run dev` (embedded database in a temporary folder, the access map's fixture data) for the
+ * browser tests, since Astro's first start and Vite's dependency optimisation take most of a minute.
+ */
+export default async function setup(project: TestProject) {
 	const root = join(import.meta.dirname, '../../..');
-	const result = runAstro(['build'], root);
-	if (result.status !== 0) throw new Error(`astro build failed:\n${result.output}`);
-	console.info(`site built in ${result.seconds.toFixed(1)} s`);
+	const dev = await startDevServer({ LOCAL_JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: ACCESS_FIXTURES });
+	try {
+		const result = runAstro(['build'], root);
+		if (result.status !== 0) throw new Error(`astro build failed:\n${result.output}`);
+		console.info(`site built in ${result.seconds.toFixed(1)} s`);
+	} catch (error) {
+		await dev.stop();
+		throw error;
+	}
+	project.provide('devUrl', dev.url);
+	project.provide('devDatabaseUrl', dev.databaseUrl);
+	return () => dev.stop();
 }

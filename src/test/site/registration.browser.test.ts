@@ -1,19 +1,17 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signToken } from '../../lib/server/auth/jwt';
 import { ANON } from '../../lib/server/db/port';
 import { createPostgresAdapter } from '../../lib/server/db/postgres-adapter';
 import { coordinatorClaims, TEST_JWT_SECRET } from '../db/contract';
 import { launchChromium } from './browser';
-import { startDevServer } from './dev-server';
 
 const MEETING = '/reunions/2027-01-nontronnais/';
 let browser: Browser;
-let dev: Awaited<ReturnType<typeof startDevServer>>;
+const dev = { url: inject('devUrl'), databaseUrl: inject('devDatabaseUrl') };
 
 beforeAll(async () => {
-	dev = await startDevServer({ LOCAL_JWT_SECRET: TEST_JWT_SECRET });
 	browser = await launchChromium();
 	// The first page load makes Vite optimise the island's dependencies and reload: do it once here.
 	const warmUp = await browser.newPage();
@@ -26,7 +24,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await browser?.close();
-	await dev?.stop();
 });
 
 async function fillForm(page: Page, who: string) {

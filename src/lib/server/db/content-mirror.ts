@@ -8,7 +8,8 @@ export const CONTENT_DIR = join(import.meta.dirname, '../../../../content');
 
 /** What `public.sync_content` takes: the territories and meetings that SQL needs to enforce rules. */
 export type ContentMirror = {
-	territories: { id: string; name: string }[];
+	/** `communes`: the perimeter's INSEE codes (the former cantons), which the access-data importer sets. */
+	territories: { id: string; name: string; communes: string[] }[];
 	meetings: { id: string; territoryId: string; title: string; startsAt: string; capacity: number; status: string }[];
 };
 
@@ -32,7 +33,11 @@ function entries<T>(folder: string, schema: z.ZodType<T>): { id: string; data: T
 
 /** Reads content/territories and content/meetings with the site's own schemas. */
 export function readContentMirror(): ContentMirror {
-	const territories = entries('territories', schemas.territory).map(({ id, data }) => ({ id, name: data.name }));
+	const territories = entries('territories', schemas.territory).map(({ id, data }) => ({
+		id,
+		name: data.name,
+		communes: data.formerCantons.flatMap((canton) => canton.communes.map((commune) => commune.code)),
+	}));
 	const meetings = entries('meetings', schemas.meeting).map(({ id, data }) => ({
 		id,
 		territoryId: data.territory.id,

@@ -1,0 +1,45 @@
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readContentMirror } from '../db/content-mirror.ts';
+import type { DataPort } from '../db/port.ts';
+import { checkPerimeters, formatReport, type ImportResult, loadAccessData, readAccessData } from './importer.ts';
+
+/** Reads a data folder, loads it with the territories' perimeters from content/, and reports. */
+export async function importDataFolder(
+	dir: string,
+	port: DataPort | undefined,
+): Promise<{ report: string; result?: ImportResult; skipped: number }> {
+	const dataset = readAccessData(dir);
+	const perimeters = readContentMirror().territories;
+	const notes = checkPerimeters(dir, perimeters, dataset);
+	const result = port && dataset.communes.length > 0 ? await loadAccessData(port, dataset, perimeters) : undefined;
+	return {
+		report: formatReport(dataset, result, notes),
+		skipped: dataset.skipped.length,
+		...(result ? { result } : {}),
+	};
+}
+
+/** What the data folder holds (names, sizes, dates): the embedded database re-imports when it changes. */
+export function dataFolderSignature(dir: string): string {
+	return JSON.stringify(
+		readdirSync(dir)
+			.sort()
+			.map((name) => {
+				const stat = statSync(join(dir, name));
+				return [name, stat.size, Math.round(stat.mtimeMs)];
+			}),
+	);
+}
+
+const MARKER = 'access-import.json';
+
+/** True when the embedded database at `pgliteDir` has not yet imported this version of the folder. */
+export function needsImport(pgliteDir: string, dir: string): boolean {
+	const marker = join(pgliteDir, MARKER);
+	return !existsSync(marker) || readFileSync(marker, 'utf8') !== dataFolderSignature(dir);
+}
+
+export function markImported(pgliteDir: string, dir: string): void {
+	writeFileSync(join(pgliteDir, MARKER), dataFolderSignature(dir));
+}
