@@ -46,6 +46,10 @@ const SAMPLE_CALLS: Record<string, () => string> = {
 	claim_outbox: () => 'public.claim_outbox()',
 	proposals_export: () => 'public.proposals_export()',
 	purge_registrations: () => 'public.purge_registrations()',
+	note_sign_in_attempt: () => `public.note_sign_in_attempt(p_client_hash => '${'ab'.repeat(16)}')`,
+	coordinator_dashboard: () => 'public.coordinator_dashboard()',
+	audit_entries: () => 'public.audit_entries()',
+	proposal_next_statuses: () => 'public.proposal_next_statuses()',
 	access_map: () => `public.access_map(p_territory => 'nontronnais')`,
 	import_access_data: () =>
 		`public.import_access_data(p_perimeters => '[{"id": "nontronnais", "communes": ["24311"]}]')`,
@@ -151,6 +155,7 @@ describe('catalog-driven checks', () => {
 			'health_check',
 			'list_public_proposals',
 			'meeting_availability',
+			'note_sign_in_attempt',
 			'queue_registration_message',
 			'register_for_meeting',
 			'submit_proposal',

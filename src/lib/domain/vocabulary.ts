@@ -75,3 +75,32 @@ export const REFUSAL_REASONS = [
 	'doublon d’une proposition existante',
 	'hors du champ du Pays de Santé',
 ] as const;
+
+/** Answer templates the coordinator starts from when answering a proposal (then adapts). */
+export const ANSWER_TEMPLATES = {
+	merci: {
+		label: 'Remerciement et mise à l’étude',
+		text: 'Merci pour votre proposition. Elle est publiée et l’équipe du Pays de Santé l’étudie avec les professionnels concernés. Nous vous tiendrons informé·e de la suite sur cette page.',
+	},
+	conseil: {
+		label: 'Inscription à l’ordre du jour du Conseil',
+		text: 'Votre proposition sera discutée lors de la prochaine réunion du Conseil Pays de Santé. Le compte rendu de la réunion dira ce qui a été décidé.',
+	},
+	retenue: {
+		label: 'Proposition retenue',
+		text: 'Le Conseil Pays de Santé a retenu votre proposition. Voici ce qui va être fait, par qui et quand : …',
+	},
+	existe: {
+		label: 'Existe déjà',
+		text: 'Ce que vous proposez existe déjà sur le territoire : …. N’hésitez pas à nous dire si cela ne répond pas à votre besoin.',
+	},
+	hors_champ: {
+		label: 'Hors du champ du Pays de Santé',
+		text: 'Votre proposition ne relève pas de ce que le Pays de Santé peut faire. Elle concerne plutôt … ; vous pouvez vous adresser à …',
+	},
+	realisee: {
+		label: 'Réalisée',
+		text: 'C’est fait : … Merci d’avoir lancé l’idée.',
+	},
+} as const;
+export type AnswerTemplate = keyof typeof ANSWER_TEMPLATES;

@@ -18,6 +18,8 @@ const envSchema = z.object({
 	PGLITE_DATA_DIR: z.string().default('.data/pglite'),
 	/** Folder of open-data files for `npm run data:import` (default: ../shared/data when it exists). */
 	DATA_DIR: z.string().optional(),
+	/** The embedded default's coordinator password (at least 12 characters); unset, the workspace stays closed. */
+	COORDINATOR_PASSWORD: z.string().optional(),
 	/** Signs and verifies the embedded default's coordinator tokens (production uses SUPABASE_JWT_SECRET). */
 	LOCAL_JWT_SECRET: z.string().min(32).optional(),
 	/** Salt for hashing client IP addresses in rate limits; required on Netlify. */

@@ -13,6 +13,8 @@ declare module 'vitest' {
 }
 
 export const ACCESS_FIXTURES = join(import.meta.dirname, '../fixtures/access-data');
+/** The coordinator password of the shared dev server (the workspace stays closed without one). */
+export const TEST_COORDINATOR_PASSWORD = 'phrase de passe de test assez longue';
 
 /**
  * Once for the whole `site` project: builds the site (the tests read `dist/`) and starts one
@@ -21,7 +23,11 @@ export const ACCESS_FIXTURES = join(import.meta.dirname, '../fixtures/access-dat
  */
 export default async function setup(project: TestProject) {
 	const root = join(import.meta.dirname, '../../..');
-	const dev = await startDevServer({ LOCAL_JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: ACCESS_FIXTURES });
+	const dev = await startDevServer({
+		LOCAL_JWT_SECRET: TEST_JWT_SECRET,
+		DATA_DIR: ACCESS_FIXTURES,
+		COORDINATOR_PASSWORD: TEST_COORDINATOR_PASSWORD,
+	});
 	try {
 		const result = runAstro(['build'], root);
 		if (result.status !== 0) throw new Error(`astro build failed:\n${result.output}`);

@@ -111,6 +111,16 @@ const tour: { name: string; path: string; h1: RegExp; check: (page: Page) => Pro
 	},
 	{ name: 'council', path: '/conseil/', h1: /Conseil/, check: async () => {} },
 	{
+		name: 'access map index',
+		path: '/acces-aux-soins/',
+		h1: /Accès aux médecins généralistes/,
+		check: async (page) => {
+			expect(await page.getByRole('link', { name: 'Nontronnais' }).getAttribute('href')).toBe(
+				'/acces-aux-soins/nontronnais/',
+			);
+		},
+	},
+	{
 		name: 'glossary',
 		path: '/glossaire/',
 		h1: /Glossaire/i,

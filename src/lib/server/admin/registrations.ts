@@ -7,6 +7,7 @@ import { getDataPort } from '../db/index.ts';
 import type { DataPort } from '../db/port.ts';
 import { json, problem, problemFromError, readInput } from '../http.ts';
 import type { RequestContext } from '../request.ts';
+import { withAdminForms } from './forms.ts';
 
 const MEETING_ID = /^[a-z0-9-]{1,80}$/;
 const MESSAGES = {
@@ -31,6 +32,14 @@ const STATUS_LABELS: Record<string, string> = {
 	confirmed: 'confirmée',
 	waitlisted: 'liste d’attente',
 	cancelled: 'annulée',
+};
+
+/** What `public.meeting_registrations` returns to the coordinator. */
+export type AdminRegistrations = {
+	meetingId: string;
+	counts: Partial<Record<'confirmed' | 'waitlisted' | 'cancelled', number>>;
+	byCategory: Partial<Record<keyof typeof PARTICIPANT_CATEGORIES, number>>;
+	registrations: Registration[];
 };
 
 /** The list as a spreadsheet-friendly CSV. */
@@ -149,4 +158,4 @@ export function createRecordRegistration(dataPort: () => DataPort, verify: Token
 }
 
 export const listRegistrations = createListRegistrations(() => getDataPort());
-export const recordRegistration = createRecordRegistration(() => getDataPort());
+export const recordRegistration = withAdminForms(createRecordRegistration(() => getDataPort()));

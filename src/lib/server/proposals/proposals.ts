@@ -8,6 +8,7 @@ import {
 } from '../../domain/proposal.ts';
 import { fieldErrors } from '../../domain/validation.ts';
 import { keysOf, PROPOSAL_STATUSES, PROPOSAL_THEMES } from '../../domain/vocabulary.ts';
+import { withAdminForms } from '../admin/forms.ts';
 import { defaultVerifier, requireCoordinator, type TokenVerifier } from '../auth/caller.ts';
 import { spreadsheetCsv } from '../csv.ts';
 import { getDataPort } from '../db/index.ts';
@@ -300,11 +301,11 @@ export function createExportProposals(dataPort: () => DataPort, verify: TokenVer
 }
 
 export const submitProposal = createSubmitProposal(() => getDataPort());
-export const recordProposal = createRecordProposal(() => getDataPort());
-export const recordSupport = createRecordSupport(() => getDataPort());
+export const recordProposal = withAdminForms(createRecordProposal(() => getDataPort()));
+export const recordSupport = withAdminForms(createRecordSupport(() => getDataPort()));
 export const exportProposals = createExportProposals(() => getDataPort());
 export const listProposals = createListProposals(() => getDataPort());
 export const getProposal = createGetProposal(() => getDataPort());
 export const supportProposal = createSupport(() => getDataPort());
 export const moderationQueue = createModerationQueue(() => getDataPort());
-export const decideProposal = createDecision(() => getDataPort());
+export const decideProposal = withAdminForms(createDecision(() => getDataPort()));
