@@ -16,6 +16,8 @@ const envSchema = z.object({
 		.optional(),
 	PGLITE_PORT: z.coerce.number().int().min(1).max(65_535).default(54_329),
 	PGLITE_DATA_DIR: z.string().default('.data/pglite'),
+	/** Port of `decap-server`, through which the CMS at /admin/cms/ edits `content/` under `npm run dev`. */
+	DECAP_SERVER_PORT: z.coerce.number().int().min(1).max(65_535).default(8081),
 	/** Folder of open-data files for `npm run data:import` (default: ../shared/data when it exists). */
 	DATA_DIR: z.string().optional(),
 	/** The embedded default's coordinator password (at least 12 characters); unset, the workspace stays closed. */

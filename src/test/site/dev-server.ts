@@ -23,7 +23,7 @@ async function freePort(): Promise<number> {
 export async function startDevServer(
 	extraEnv: Record<string, string> = {},
 ): Promise<{ url: string; databaseUrl: string; stop: () => Promise<void> }> {
-	const [webPort, dbPort] = [await freePort(), await freePort()];
+	const [webPort, dbPort, cmsPort] = [await freePort(), await freePort(), await freePort()];
 	const dataDir = mkdtempSync(join(tmpdir(), 'pays-de-sante-dev-'));
 	const child: ChildProcess = spawn(process.execPath, ['src/scripts/dev.ts', '--port', String(webPort)], {
 		cwd: ROOT,
@@ -32,6 +32,7 @@ export async function startDevServer(
 			...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VITEST|NODE_ENV$|TEST$)/.test(name))),
 			PGLITE_PORT: String(dbPort),
 			PGLITE_DATA_DIR: dataDir,
+			DECAP_SERVER_PORT: String(cmsPort),
 			ASTRO_TELEMETRY_DISABLED: '1',
 			...extraEnv,
 		},

@@ -115,9 +115,9 @@ const tour: { name: string; path: string; h1: RegExp; check: (page: Page) => Pro
 		path: '/acces-aux-soins/',
 		h1: /Accès aux médecins généralistes/,
 		check: async (page) => {
-			expect(await page.getByRole('link', { name: 'Nontronnais' }).getAttribute('href')).toBe(
-				'/acces-aux-soins/nontronnais/',
-			);
+			expect(
+				await page.locator('main').getByRole('link', { name: 'Nontronnais', exact: true }).getAttribute('href'),
+			).toBe('/acces-aux-soins/nontronnais/');
 		},
 	},
 	{

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { registerCmsEvents, withoutEmptyValues } from './cms-events';
+
+// Just enough of Immutable.js 4 (its markers, size, map, filter) to stand for Decap's entry data.
+class FakeMap {
+	readonly '@@__IMMUTABLE_MAP__@@' = true;
+	constructor(readonly entries: [string, unknown][]) {}
+	get size() {
+		return this.entries.length;
+	}
+	map(mapper: (value: unknown) => unknown) {
+		return new FakeMap(this.entries.map(([key, value]) => [key, mapper(value)]));
+	}
+	filter(predicate: (value: unknown) => boolean) {
+		return new FakeMap(this.entries.filter(([, value]) => predicate(value)));
+	}
+}
+class FakeList {
+	readonly '@@__IMMUTABLE_LIST__@@' = true;
+	constructor(readonly items: unknown[]) {}
+	get size() {
+		return this.items.length;
+	}
+	map(mapper: (value: unknown) => unknown) {
+		return new FakeList(this.items.map(mapper));
+	}
+	filter(predicate: (value: unknown) => boolean) {
+		return new FakeList(this.items.filter(predicate));
+	}
+}
+const map = (object: Record<string, unknown>) => new FakeMap(Object.entries(object));
+
+describe('the CMS page cleans an entry before Decap writes it', () => {
+	it('drops emptied fields and objects left empty, keeps false, 0, empty lists and list items', () => {
+		const data = map({
+			title: 'Réunion',
+			durationMinutes: '',
+			isExample: false,
+			apologies: 0,
+			place: map({ name: 'Salle des fêtes', access: '' }),
+			nextMeeting: map({ meeting: '', date: null }),
+			proposals: new FakeList([]),
+			agenda: new FakeList(['Accueil', '']),
+			decisions: new FakeList([map({ text: 'Afficher', deadline: '' })]),
+		});
+		expect(withoutEmptyValues(data)).toStrictEqual(
+			map({
+				title: 'Réunion',
+				isExample: false,
+				apologies: 0,
+				place: map({ name: 'Salle des fêtes' }),
+				proposals: new FakeList([]),
+				agenda: new FakeList(['Accueil']),
+				decisions: new FakeList([map({ text: 'Afficher' })]),
+			}),
+		);
+	});
+
+	it('registers itself as Decap’s preSave handler', () => {
+		const listeners: { name: string; handler: (event: { entry: { get(key: 'data'): unknown } }) => unknown }[] = [];
+		registerCmsEvents({ registerEventListener: (listener) => listeners.push(listener) });
+		expect(listeners.map((listener) => listener.name)).toStrictEqual(['preSave']);
+		const entry = { get: () => map({ title: 'Titre', cost: '' }) };
+		expect(listeners[0]?.handler({ entry })).toStrictEqual(map({ title: 'Titre' }));
+	});
+});

@@ -1,0 +1,60 @@
+import { dump, load } from 'js-yaml';
+import source from './cms-config.yml?raw';
+
+/** The part of Decap CMS's field options that this project uses (https://decapcms.org/docs/widgets/). */
+export type CmsField = {
+	name: string;
+	label: string;
+	widget: string;
+	/** Decap's default is `true`. */
+	required?: boolean;
+	default?: unknown;
+	hint?: string;
+	/** `[regular expression, message]`; Decap tests it on non-empty values only. */
+	pattern?: [string, string];
+	fields?: CmsField[];
+	field?: CmsField;
+	options?: (string | { label: string; value: string })[];
+	multiple?: boolean;
+	min?: number;
+	max?: number;
+	value_type?: 'int' | 'float';
+	collection?: string;
+	value_field?: string;
+	format?: string;
+	date_format?: string | boolean;
+	time_format?: string | boolean;
+	picker_utc?: boolean;
+};
+
+export type CmsCollection = {
+	name: string;
+	label: string;
+	folder: string;
+	extension?: string;
+	format?: string;
+	create?: boolean;
+	hide?: boolean;
+	slug?: string;
+	fields: CmsField[];
+};
+
+export type CmsConfig = {
+	backend: { name: string; branch?: string };
+	local_backend: { url: string };
+	locale: string;
+	media_folder: string;
+	public_folder: string;
+	collections: CmsCollection[];
+};
+
+/** The CMS configuration of `cms-config.yml`, with the local backend (decap-server) on `decapServerPort`. */
+export function cmsConfig(decapServerPort: number): CmsConfig {
+	const config = load(source) as CmsConfig;
+	return { ...config, local_backend: { url: `http://127.0.0.1:${decapServerPort}/api/v1` } };
+}
+
+/** The same, as the `config.yml` that Decap fetches. */
+export function cmsConfigYaml(decapServerPort: number): string {
+	return dump(cmsConfig(decapServerPort), { lineWidth: -1, noRefs: true });
+}
