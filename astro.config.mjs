@@ -3,6 +3,7 @@ import netlify from '@astrojs/netlify';
 import preact from '@astrojs/preact';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
+import { securityHeaders } from './src/lib/server/build/headers-integration.ts';
 
 // Netlify sets URL to the site's address; locally the dev server's address is used.
 const site = process.env.URL ?? process.env.SITE_URL ?? 'http://localhost:4321';
@@ -21,6 +22,7 @@ export default defineConfig({
 		sitemap({
 			filter: (page) => !new URL(page).pathname.startsWith('/admin'),
 		}),
+		securityHeaders(),
 	],
 	build: {
 		// The pages are small: one inlined stylesheet saves a request on slow rural links.
