@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveDataDir } from '../lib/server/access/importer.ts';
 import { importDataFolder, markImported, needsImport } from '../lib/server/access/run-import.ts';
@@ -16,9 +17,9 @@ console.info(
 
 // First start (or new files in the data folder): load the access map's open data, in the background.
 const dataDir = resolveDataDir(resolve(import.meta.dirname, '../..'), env.DATA_DIR);
-if (dataDir && needsImport(resolve(env.PGLITE_DATA_DIR), dataDir)) {
+if (dataDir && existsSync(dataDir) && needsImport(resolve(env.PGLITE_DATA_DIR), dataDir)) {
 	console.info(`Importing the access map's open data from ${dataDir}…`);
-	const port = createPostgresAdapter({ url: database.url, database: 'pglite', max: 1 });
+	const port = createPostgresAdapter({ url: database.url, database: 'pglite', max: 1, callTimeoutMs: 120_000 });
 	importDataFolder(dataDir, port)
 		.then(({ result, skipped }) => {
 			markImported(resolve(env.PGLITE_DATA_DIR), dataDir);

@@ -82,16 +82,23 @@ export async function startProductionServer(options: {
 	root: string;
 	port?: number;
 	host?: string;
+	/** Serve only the functions (no build needed): pages answer 404. */
+	functionsOnly?: boolean;
 }): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
 	const dist = join(options.root, 'dist');
 	const ssrEntry = join(options.root, '.netlify/v1/functions/ssr/ssr.mjs');
-	if (!existsSync(dist) || !existsSync(ssrEntry)) throw new Error('Build the site first: npm run build');
+	if (!options.functionsOnly && (!existsSync(dist) || !existsSync(ssrEntry))) {
+		throw new Error('Build the site first: npm run build');
+	}
 	const functions = await loadFunctions(options.root);
-	const ssr = ((await import(pathToFileURL(ssrEntry).href)) as { default: Handler }).default;
-	const rules = existsSync(join(dist, '_headers'))
-		? parseHeadersFile(readFileSync(join(dist, '_headers'), 'utf8'))
-		: [];
-	const statics = sirv(dist, {
+	const ssr: Handler = options.functionsOnly
+		? async () => new Response('Not found', { status: 404 })
+		: ((await import(pathToFileURL(ssrEntry).href)) as { default: Handler }).default;
+	const rules =
+		!options.functionsOnly && existsSync(join(dist, '_headers'))
+			? parseHeadersFile(readFileSync(join(dist, '_headers'), 'utf8'))
+			: [];
+	const statics = sirv(options.functionsOnly ? join(options.root, 'public') : dist, {
 		etag: true,
 		extensions: ['html'],
 		setHeaders: (res, pathname) => {

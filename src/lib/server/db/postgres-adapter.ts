@@ -28,7 +28,12 @@ export type PostgresAdapterOptions = {
 	database: Extract<DatabaseName, 'pglite' | 'postgres'>;
 	/** Pool size; the embedded PGlite server serves one message at a time, so a few are enough there. */
 	max?: number;
+	/** How long a call may wait for its connection and answer before it fails as unavailable. */
+	callTimeoutMs?: number;
 };
+
+/** Longer than any call of the site takes (the slowest, the access map on PGlite, takes about 0.3 s). */
+const CALL_TIMEOUT_MS = 5000;
 
 /**
  * Speaks the PostgreSQL wire protocol to any server (the embedded PGlite server, a real PostgreSQL,
@@ -72,11 +77,21 @@ export function createPostgresAdapter(options: PostgresAdapterOptions): DataPort
 				`select set_config('role', ${literal(role)}, true), set_config('request.jwt.claims', ${literal(JSON.stringify(caller.claims))}, true)`,
 				`select public.${fn}(${names.map((name, i) => `${name} => ${literal(values[i])}`).join(', ')}) as result`,
 			].join(';\n');
+			let timer: NodeJS.Timeout | undefined;
 			try {
-				const results = (await sql.unsafe(message)) as unknown as { result: T }[][];
+				// A database that stopped answering (killed mid-call, restarting) gets a 503, not a hang.
+				const timeout = new Promise<never>((_, reject) => {
+					timer = setTimeout(
+						() => reject(new DatabaseError('unavailable', '', 'database_timeout')),
+						options.callTimeoutMs ?? CALL_TIMEOUT_MS,
+					);
+				});
+				const results = (await Promise.race([sql.unsafe(message), timeout])) as unknown as { result: T }[][];
 				return results[1]?.[0]?.result as T;
 			} catch (error) {
 				throw toDatabaseError(error);
+			} finally {
+				clearTimeout(timer);
 			}
 		},
 		close: () => sql.end({ timeout: 5 }),
