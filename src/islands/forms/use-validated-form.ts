@@ -1,5 +1,10 @@
 import { useRef, useState } from 'preact/hooks';
+import { z } from 'zod';
 import { fieldErrors, type ValidationIssues } from '../../lib/domain/validation.ts';
+
+// The islands run under a Content-Security-Policy without 'unsafe-eval': zod must not probe
+// `new Function` (its just-in-time parsers), which the policy refuses and browsers report.
+z.config({ jitless: true });
 
 type Schema = { safeParse(data: unknown): { success: true } | { success: false; error: ValidationIssues } };
 

@@ -1,0 +1,161 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => (port ? resolve(port) : reject(new Error('could not get a free port'))));
+		});
+	});
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Variables that would point a child at another database, or make it believe it runs on Netlify. */
+const DATABASE_VARIABLES = [
+	'SUPABASE_URL',
+	'SUPABASE_ANON_KEY',
+	'SUPABASE_SERVICE_ROLE_KEY',
+	'DATABASE_URL',
+	'PGLITE_PORT',
+	'PGLITE_DATA_DIR',
+	'NETLIFY',
+	'CONTEXT',
+	'SMTP_URL',
+];
+
+export type NodeChild = {
+	child: ChildProcess;
+	pid: number;
+	startedAt: number;
+	/** Resolves with the first output line matching `pattern` and the time it appeared (performance.now()). */
+	waitForLine: (pattern: RegExp, timeoutMs: number) => Promise<{ line: string; at: number }>;
+	/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+	stop: (graceMs?: number) => Promise<void>;
+};
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+	for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * Starts `node <script>` with a clean database environment plus `env`; stdout and stderr go to
+ * `logFile` (and are scanned for `waitForLine`), so a chatty child never blocks on a full pipe.
+ */
+export function startNode(script: string, env: Record<string, string>, logFile: string): NodeChild {
+	const childEnv: NodeJS.ProcessEnv = { ...process.env };
+	for (const name of DATABASE_VARIABLES) delete childEnv[name];
+	const startedAt = performance.now();
+	const child = spawn(process.execPath, [script], { env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	running.add(child);
+	const log = createWriteStream(logFile);
+	const lines: { line: string; at: number }[] = [];
+	const waiters: { pattern: RegExp; resolve: (found: { line: string; at: number }) => void }[] = [];
+	let exited: { code: number | null; signal: string | null } | undefined;
+	const failures: ((error: Error) => void)[] = [];
+	for (const stream of [child.stdout, child.stderr]) {
+		let pending = '';
+		stream?.on('data', (chunk: Buffer) => {
+			log.write(chunk);
+			const at = performance.now();
+			pending += chunk.toString('utf8');
+			const parts = pending.split('\n');
+			pending = parts.pop() ?? '';
+			for (const line of parts) {
+				// Keep only what a waiter could still ask for: the first lines of a chatty server are enough.
+				if (lines.length < 200) lines.push({ line, at });
+				for (const waiter of [...waiters]) {
+					if (waiter.pattern.test(line)) {
+						waiters.splice(waiters.indexOf(waiter), 1);
+						waiter.resolve({ line, at });
+					}
+				}
+			}
+		});
+	}
+	const exitPromise = new Promise<void>((resolve) => {
+		child.on('exit', (code, signal) => {
+			exited = { code, signal };
+			running.delete(child);
+			log.end();
+			for (const fail of failures) fail(new Error(`${script} exited (code ${code}, signal ${signal}); see ${logFile}`));
+			resolve();
+		});
+	});
+	return {
+		child,
+		pid: child.pid ?? 0,
+		startedAt,
+		waitForLine: (pattern, timeoutMs) => {
+			const seen = lines.find(({ line }) => pattern.test(line));
+			if (seen) return Promise.resolve(seen);
+			if (exited) return Promise.reject(new Error(`${script} has exited; see ${logFile}`));
+			return new Promise((resolve, reject) => {
+				const timer = setTimeout(
+					() =>
+						reject(new Error(`${script}: no line matching ${pattern} within ${timeoutMs / 1000} s; see ${logFile}`)),
+					timeoutMs,
+				);
+				waiters.push({
+					pattern,
+					resolve: (found) => {
+						clearTimeout(timer);
+						resolve(found);
+					},
+				});
+				failures.push((error) => {
+					clearTimeout(timer);
+					reject(error);
+				});
+			});
+		},
+		stop: async (graceMs = 10_000) => {
+			if (exited) return;
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+			await exitPromise;
+			clearTimeout(timer);
+		},
+	};
+}
+
+/** Polls `url` until it answers 200 (the production-like server's /api/health once the database answers). */
+export async function waitForOk(url: string, timeoutMs: number): Promise<Response> {
+	const deadline = Date.now() + timeoutMs;
+	let last = 'no answer';
+	while (Date.now() < deadline) {
+		try {
+			const response = await fetch(url);
+			if (response.ok) return response;
+			last = `HTTP ${response.status}`;
+		} catch (error) {
+			last = (error as Error).message;
+		}
+		await sleep(200);
+	}
+	throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s (last: ${last})`);
+}
+
+/** Resident and peak memory of a process, in bytes, from /proc/<pid>/status (Linux). */
+export function processMemory(pid: number): { rss: number; peak: number } {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+	return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/** CPU time (user + system) a process has used so far, in seconds, from /proc/<pid>/stat (Linux). */
+export function cpuSeconds(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	// Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
