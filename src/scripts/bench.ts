@@ -15,8 +15,9 @@ import { createPostgresAdapter } from '../lib/server/db/postgres-adapter.ts';
 import { startPostgresServer } from '../test/db/postgres-server.ts';
 import { type LighthouseScores, runLighthouse } from './lib/bench/lighthouse.ts';
 import { type LoadOptions, type LoadResult, runLoad } from './lib/bench/load.ts';
-import { cpuSeconds, freePort, type NodeChild, processMemory, startNode, waitForOk } from './lib/bench/processes.ts';
+import { cpuSeconds, type NodeChild, processMemory, startNode, waitForOk } from './lib/bench/processes.ts';
 import { byteLength, firstPageUnder, gzipSize, type PageWeight, pageWeight } from './lib/bench/weights.ts';
+import { freePort } from './port-open.ts';
 
 /**
  * `npm run bench`: build time, page weights, map data size, Lighthouse scores, API latency and

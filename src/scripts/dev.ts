@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { readEnv } from '../lib/server/env.ts';
-import { portOpen } from './port-open.ts';
+import { portOpen, waitForPort } from './port-open.ts';
 
 /**
  * `npm run dev`: with no database configured, starts the embedded PGlite server first (a separate
@@ -40,11 +40,7 @@ if (!env.SUPABASE_URL && !env.DATABASE_URL) {
 		console.info(`A database already answers on port ${env.PGLITE_PORT}; using it.`);
 	} else {
 		run([new URL('./db-server.ts', import.meta.url).pathname]);
-		const deadline = Date.now() + 60_000;
-		while (!(await portOpen(env.PGLITE_PORT))) {
-			if (Date.now() > deadline) throw new Error('The embedded database did not start within 60 s.');
-			await new Promise((resolve) => setTimeout(resolve, 200));
-		}
+		await waitForPort(env.PGLITE_PORT, 'The embedded database');
 	}
 }
 

@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import postgres from 'postgres';
-import { portOpen } from './port-open.ts';
+import { freePort, waitForPort } from './port-open.ts';
 
 /**
  * `npm run test:faults`: registrations are sent continuously to the embedded default (PGlite
@@ -19,25 +18,7 @@ const MEETING = '2027-01-nontronnais';
 const SENDERS = 6;
 const TIMEOUT_MS = 8000;
 
-const freePort = () =>
-	new Promise<number>((done, fail) => {
-		const server = createServer();
-		server.once('error', fail);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
-
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-async function waitFor(port: number, what: string, ms = 60_000) {
-	const deadline = Date.now() + ms;
-	while (!(await portOpen(port))) {
-		if (Date.now() > deadline) throw new Error(`${what} did not start within ${ms / 1000} s`);
-		await sleep(100);
-	}
-}
 
 type Outcome = { email: string; status: number | 'refused' | 'timeout'; body: string; phase: string };
 
@@ -68,8 +49,8 @@ async function run(victim: 'database' | 'web'): Promise<string[]> {
 	let database = processes.start('src/scripts/db-server.ts', dbEnv);
 	let web = processes.start('src/scripts/serve.ts', webEnv, ['--functions-only']);
 	try {
-		await waitFor(dbPort, 'the database server');
-		await waitFor(webPort, 'the web server');
+		await waitForPort(dbPort, 'the database server');
+		await waitForPort(webPort, 'the web server');
 		const outcomes: Outcome[] = [];
 		let phase = 'before';
 		let stop = false;
@@ -106,10 +87,10 @@ async function run(victim: 'database' | 'web'): Promise<string[]> {
 		phase = 'restarting';
 		if (victim === 'database') {
 			database = processes.start('src/scripts/db-server.ts', dbEnv);
-			await waitFor(dbPort, 'the restarted database server');
+			await waitForPort(dbPort, 'the restarted database server');
 		} else {
 			web = processes.start('src/scripts/serve.ts', webEnv, ['--functions-only']);
-			await waitFor(webPort, 'the restarted web server');
+			await waitForPort(webPort, 'the restarted web server');
 		}
 		phase = 'after';
 		await sleep(2500);

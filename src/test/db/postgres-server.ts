@@ -10,9 +10,9 @@ import {
 	readFileSync,
 	rmSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../scripts/port-open.ts';
 
 export type PostgresServer = { url: string; port: number; stop: () => Promise<void> };
 
@@ -84,19 +84,6 @@ function run(owner: Owner, cwd: string, bin: string, args: string[]): Promise<vo
 			const why = error.killed ? 'timed out' : `exit code ${error.code}`;
 			const output = `${stdout}${stderr}`.trim();
 			reject(new Error(`${[file, ...fileArgs].join(' ')} failed (${why})${output ? `:\n${output}` : ''}`));
-		});
-	});
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => (port ? resolve(port) : reject(new Error('could not get a free port'))));
 		});
 	});
 }

@@ -15,7 +15,7 @@ import {
 } from '../../domain/access.ts';
 import { spreadsheetCsv } from '../csv.ts';
 import { getDataPort } from '../db/index.ts';
-import { ANON, type DataPort } from '../db/port.ts';
+import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
 import { problem, problemFromError } from '../http.ts';
 
 export type { AccessCommune, AccessMap, AreaReference } from '../../domain/access.ts';
@@ -155,7 +155,7 @@ export async function readAccessMap(port: DataPort, territory: string): Promise<
 	try {
 		return toAccessMap(await port.callRpc<StoredMap>('access_map', { p_territory: territory }, ANON));
 	} catch (error) {
-		if (error instanceof Error && 'kind' in error && error.kind === 'not_found') throw new UnknownTerritory(territory);
+		if (error instanceof DatabaseError && error.kind === 'not_found') throw new UnknownTerritory(territory);
 		throw error;
 	}
 }

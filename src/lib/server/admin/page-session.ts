@@ -1,31 +1,33 @@
-import { readCookie, SESSION_COOKIE } from '../auth/session.ts';
-import { pageSession } from '../auth/sign-in.ts';
+import { defaultVerifier, jwtSecret, requireCoordinator } from '../auth/caller.ts';
+import { csrfToken } from '../auth/session.ts';
 import type { Caller } from '../db/port.ts';
 
 export type AdminSession = { caller: Caller; csrf: string; email: string };
 
 /**
- * For a workspace page rendered on request: the coordinator's session from the cookie, or the
- * answer to give instead (303 to the sign-in page; 403 page for a signed-in non-coordinator).
+ * For a workspace page rendered on request: the coordinator's session (the same check as the
+ * admin endpoints), or the answer to give instead: 303 to the sign-in page without a valid
+ * session, a 403 page for a signed-in non-coordinator.
  */
 export async function adminSession(request: Request): Promise<AdminSession | Response> {
-	const session = await pageSession(readCookie(request, SESSION_COOKIE));
-	if (session === 'signed_out') {
+	const auth = await requireCoordinator(request, defaultVerifier);
+	if (!auth.ok && auth.response.status === 403) {
+		return new Response('Cet espace est réservé à la coordination.', {
+			status: 403,
+			headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+		});
+	}
+	const secret = jwtSecret();
+	if (!auth.ok || !auth.caller.token || !secret) {
 		const path = new URL(request.url).pathname;
 		return new Response(null, {
 			status: 303,
 			headers: { Location: `/admin/connexion/?retour=${encodeURIComponent(path)}`, 'Cache-Control': 'no-store' },
 		});
 	}
-	if (session === 'forbidden') {
-		return new Response('Cet espace est réservé à la coordination.', {
-			status: 403,
-			headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
-		});
-	}
 	return {
-		caller: { claims: session.claims, token: session.token },
-		csrf: session.csrf,
-		email: session.claims.email ?? 'coordination',
+		caller: auth.caller,
+		csrf: csrfToken(auth.caller.token, secret),
+		email: auth.caller.claims.email ?? 'coordination',
 	};
 }

@@ -7,8 +7,8 @@ import { readEnv, type ServerEnv } from '../env.ts';
 import { formErrorPage, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
 import { clientHash, type RequestContext } from '../request.ts';
 import { jwtSecret } from './caller.ts';
-import { signToken, verifyToken } from './jwt.ts';
-import { clearedSessionCookie, csrfToken, SESSION_SECONDS, sessionCookie } from './session.ts';
+import { signToken } from './jwt.ts';
+import { clearedSessionCookie, SESSION_SECONDS, sessionCookie } from './session.ts';
 
 /** The embedded default's coordinator: the same claims Supabase Auth gives a granted user. */
 export const LOCAL_COORDINATOR: JwtClaims = {
@@ -138,22 +138,6 @@ export function createSignOut() {
 		response.headers.set('Set-Cookie', clearedSessionCookie());
 		return response;
 	};
-}
-
-/** For admin pages: the coordinator's claims and CSRF token from the session cookie, or why not. */
-export async function pageSession(
-	token: string | undefined,
-	env: ServerEnv = readEnv(),
-): Promise<{ claims: JwtClaims; token: string; csrf: string } | 'signed_out' | 'forbidden'> {
-	const secret = jwtSecret(env);
-	if (!token || !secret) return 'signed_out';
-	try {
-		const claims = await verifyToken(token, secret);
-		if (claims.role !== 'authenticated' || claims.app_metadata?.role !== 'coordinator') return 'forbidden';
-		return { claims, token, csrf: csrfToken(token, secret) };
-	} catch {
-		return 'signed_out';
-	}
 }
 
 export const signIn = createSignIn();
