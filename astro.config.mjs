@@ -3,26 +3,25 @@ import netlify from '@astrojs/netlify';
 import preact from '@astrojs/preact';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
+import { devFunctions } from './src/lib/server/build/dev-functions.ts';
 import { securityHeaders } from './src/lib/server/build/headers-integration.ts';
 
 // Netlify sets URL to the site's address; locally the dev server's address is used.
+// `astro dev` serves the functions itself (devFunctions): Netlify's adapter is only for the build.
+const isDev = process.argv[2] === 'dev';
 const site = process.env.URL ?? process.env.SITE_URL ?? 'http://localhost:4321';
 
 export default defineConfig({
 	site,
 	trailingSlash: 'ignore',
-	adapter: netlify({
-		// No images, edge functions or linked-site variables here: nothing to emulate in `astro dev`
-		// (the edge-function emulator also tries to download a runtime, which fails offline).
-		devFeatures: false,
-		imageCDN: false,
-	}),
+	...(isDev ? {} : { adapter: netlify({ imageCDN: false }) }),
 	integrations: [
 		preact(),
 		sitemap({
 			filter: (page) => !new URL(page).pathname.startsWith('/admin'),
 		}),
 		securityHeaders(),
+		devFunctions(),
 	],
 	build: {
 		// The pages are small: one inlined stylesheet saves a request on slow rural links.

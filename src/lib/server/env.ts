@@ -1,3 +1,6 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 /**
@@ -44,9 +47,62 @@ export type ServerEnv = z.infer<typeof envSchema> & {
 
 type NetlifyGlobal = { Netlify?: { env: { toObject(): Record<string, string> } } };
 
+/** The project's `.env`: next to package.json, found from the working directory (every npm script's). */
+export const DOT_ENV = resolve(process.cwd(), '.env');
+
+let dotEnvCache: { path: string; mtimeMs: number; values: Record<string, string> } | undefined;
+
+/** The variables of a `.env` file (Node's own parser), or none when there is no file. */
+export function readDotEnv(path = DOT_ENV): Record<string, string> {
+	let mtimeMs: number;
+	try {
+		mtimeMs = statSync(path).mtimeMs;
+	} catch {
+		return {};
+	}
+	if (dotEnvCache?.path !== path || dotEnvCache.mtimeMs !== mtimeMs) {
+		dotEnvCache = { path, mtimeMs, values: parseEnv(readFileSync(path, 'utf8')) as Record<string, string> };
+	}
+	return dotEnvCache.values;
+}
+
+/**
+ * The one configuration source of every command (`dev`, `serve`, scripts, tests) and of the
+ * functions: the project's `.env`, then the environment, which wins (as on Netlify, where there is
+ * no `.env` and the site's variables come from `Netlify.env`).
+ */
 function rawEnvironment(): Record<string, string | undefined> {
 	const netlify = (globalThis as NetlifyGlobal).Netlify;
-	return { ...process.env, ...(netlify ? netlify.env.toObject() : {}) };
+	const onNetlify = Boolean(netlify || process.env.NETLIFY || process.env.CONTEXT);
+	return { ...(onNetlify ? {} : readDotEnv()), ...process.env, ...(netlify ? netlify.env.toObject() : {}) };
+}
+
+/** Where each setting comes from, for `npm run dev` to print: never a value, only names and sources. */
+export function describeSettings(env: ServerEnv, dotEnv: Record<string, string> = readDotEnv()): string[] {
+	const from = (name: string) =>
+		process.env[name] ? 'environment' : dotEnv[name] ? '.env' : undefined;
+	const source = (name: string) => (from(name) ? ` (${name} from ${from(name)})` : '');
+	const database = env.SUPABASE_URL
+		? `Supabase at ${new URL(env.SUPABASE_URL).host}${source('SUPABASE_URL')}`
+		: env.DATABASE_URL
+			? `PostgreSQL at ${new URL(env.DATABASE_URL).host}${source('DATABASE_URL')}`
+			: `embedded PGlite in ${env.PGLITE_DATA_DIR}, port ${env.PGLITE_PORT}`;
+	const password = env.COORDINATOR_PASSWORD;
+	const workspace = env.SUPABASE_URL
+		? 'Supabase Auth'
+		: password && password.length >= 12
+			? `COORDINATOR_PASSWORD set${source('COORDINATOR_PASSWORD')}`
+			: password
+				? `COORDINATOR_PASSWORD too short (at least 12 characters)${source('COORDINATOR_PASSWORD')}: the workspace stays closed`
+				: 'COORDINATOR_PASSWORD not set: the workspace stays closed (add it to .env)';
+	const mail = env.SMTP_URL ? `SMTP at ${new URL(env.SMTP_URL).host}${source('SMTP_URL')}` : 'written to this log (SMTP_URL not set)';
+	return [
+		`configuration: ${Object.keys(dotEnv).length ? `.env (${Object.keys(dotEnv).length} settings), then the environment` : 'no .env file, the environment only'}`,
+		`database: ${database}`,
+		`coordinator sign-in: ${workspace}`,
+		`mail: ${mail}`,
+		`open data: ${env.DATA_DIR ? `${env.DATA_DIR}${source('DATA_DIR')}` : 'the default folder'}`,
+	];
 }
 
 /** Parses the environment; throws with the names of the invalid variables (never their values). */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { fieldErrors, type ValidationIssues } from '../domain/validation.ts';
 import { DatabaseError, type DatabaseErrorKind } from './db/port.ts';
 
@@ -54,8 +55,34 @@ export function problemFromError(error: unknown, messages: Partial<Record<string
 		if (status >= 500) console.error(`database error: ${error.kind} ${error.sqlState} ${error.reason}`);
 		return problem(status, error.reason, messages[error.reason] ?? MESSAGE_BY_KIND[error.kind], undefined, headers);
 	}
-	console.error('unexpected error:', error instanceof Error ? error.name : typeof error);
-	return problem(500, 'internal_error', MESSAGE_BY_KIND.internal);
+	return unexpectedErrorResponse(error, 'api');
+}
+
+/** A short code the coordinator can quote, and that points at one line of the server log. */
+function errorReference(): string {
+	return randomBytes(4).toString('hex').toUpperCase();
+}
+
+/**
+ * The one answer to an error nobody planned for, in dev and in production: logged on the server
+ * with a reference (and the stack, which never leaves the server), answered in French with that
+ * reference, as the contract's JSON for the API or as a page for a browser.
+ */
+export function unexpectedErrorResponse(error: unknown, as: 'api' | 'page'): Response {
+	const reference = errorReference();
+	console.error(
+		`[erreur ${reference}]`,
+		error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : typeof error,
+	);
+	const message = `${MESSAGE_BY_KIND.internal} Si cela se reproduit, indiquez la référence ${reference} à la coordination.`;
+	if (as === 'api') {
+		return json({ error: { code: 'internal_error', message, reference } }, 500);
+	}
+	return htmlPage(
+		500,
+		'Une erreur s’est produite',
+		`<p>${escapeHtml(message)}</p><p><a href="/">Revenir à l’accueil</a></p>`,
+	);
 }
 
 /** Bodies larger than this are refused with 413: the largest real form is under 3 KB. */
@@ -157,9 +184,30 @@ const escapeHtml = (text: string) =>
 export async function formErrorPage(response: Response, form: { title: string; backUrl: string }): Promise<Response> {
 	const { error } = (await response.json()) as Problem;
 	const items = Object.values(error.fields ?? {}).map((message) => `<li>${escapeHtml(message)}</li>`);
-	const html = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(form.title)} — Pays de Santé</title><style>body{font:1.125rem/1.6 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}a{color:#0b4f47}h1{color:#06352f}</style></head><body><main><h1>${escapeHtml(form.title)}</h1><p>${escapeHtml(error.message)}</p>${items.length ? `<ul>${items.join('')}</ul>` : ''}<p><a href="${escapeHtml(form.backUrl)}">Revenir au formulaire</a> (ce que vous avez saisi est conservé si vous utilisez le bouton « Retour » de votre navigateur).</p></main></body></html>`;
-	const headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' };
+	const headers: Record<string, string> = {};
 	const retryAfter = response.headers.get('Retry-After');
 	if (retryAfter) headers['Retry-After'] = retryAfter;
-	return new Response(html, { status: response.status, headers });
+	return htmlPage(
+		response.status,
+		form.title,
+		`<p>${escapeHtml(error.message)}</p>${items.length ? `<ul>${items.join('')}</ul>` : ''}<p><a href="${escapeHtml(form.backUrl)}">Revenir au formulaire</a> (ce que vous avez saisi est conservé si vous utilisez le bouton « Retour » de votre navigateur).</p>`,
+		headers,
+	);
+}
+
+/**
+ * A short French page outside the site's layout (form errors without JavaScript, unexpected
+ * errors): self-contained, with its small stylesheet inline, readable at 320 px and 200 % text.
+ */
+export function htmlPage(
+	status: number,
+	title: string,
+	bodyHtml: string,
+	headers: Record<string, string> = {},
+): Response {
+	const html = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)} — Pays de Santé</title><style>body{font:1.125rem/1.6 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;overflow-wrap:anywhere}a{color:#0b4f47}a:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px}h1{color:#06352f;line-height:1.25}</style></head><body><main><h1>${escapeHtml(title)}</h1>${bodyHtml}</main></body></html>`;
+	return new Response(html, {
+		status,
+		headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
+	});
 }

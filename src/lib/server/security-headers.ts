@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { unexpectedErrorResponse } from './http.ts';
 
 /**
  * Security headers, in one place for the three ways a response leaves the site: static pages
@@ -67,15 +68,35 @@ export const CMS_CSP = [
 
 type Handler<C> = (request: Request, context: C) => Promise<Response> | Response;
 
-/** Adds the base headers and the API policy to every answer of a function. */
+/**
+ * Every function's outer layer: any error its handler did not plan for becomes the contract's
+ * French 500 with a reference (never a stack trace); every answer gets the base headers, and the
+ * API policy, or for the few HTML pages functions answer (form errors without JavaScript) the
+ * policy of a page, so that their inline stylesheet applies.
+ */
 export function withSecurityHeaders<C>(handler: Handler<C>): (request: Request, context: C) => Promise<Response> {
 	return async (request, context) => {
-		const response = await handler(request, context);
-		const headers = new Headers(response.headers);
-		for (const [name, value] of Object.entries(BASE_HEADERS)) headers.set(name, value);
-		if (!headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', API_CSP);
-		return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+		let response: Response;
+		try {
+			response = await handler(request, context);
+		} catch (error) {
+			response = unexpectedErrorResponse(error, 'api');
+		}
+		return secureResponse(response);
 	};
+}
+
+/** The base headers and the right policy on a response that has not been through a page or function. */
+export async function secureResponse(response: Response): Promise<Response> {
+	const headers = new Headers(response.headers);
+	for (const [name, value] of Object.entries(BASE_HEADERS)) headers.set(name, value);
+	if ((headers.get('content-type') ?? '').startsWith('text/html')) {
+		const html = await response.text();
+		headers.set('Content-Security-Policy', pageCsp(html));
+		return new Response(html, { status: response.status, statusText: response.statusText, headers });
+	}
+	if (!headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', API_CSP);
+	return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /** Netlify's `_headers` format: a path pattern, then indented `Name: value` lines. */

@@ -1,76 +1,21 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
-import { headersRuleMatches, parseHeadersFile } from '../../lib/server/security-headers.ts';
-
-type Context = { params: Record<string, string>; ip: string };
-type Handler = (request: Request, context: Context) => Promise<Response>;
-type FunctionRoute = {
-	method: string[];
-	match: (path: string) => Record<string, string> | undefined;
-	handler: Handler;
-};
-
-/** `/api/meetings/:meetingId` → a matcher returning the named parameters (Netlify's path syntax). */
-export function compilePath(path: string): (pathname: string) => Record<string, string> | undefined {
-	const names: string[] = [];
-	const pattern = new RegExp(
-		`^${path.replace(/\./g, '\\.').replace(/:([A-Za-z]+)/g, (_, name: string) => {
-			names.push(name);
-			return '([^/]+)';
-		})}$`,
-	);
-	return (pathname) => {
-		const match = pattern.exec(pathname);
-		return match
-			? Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]))
-			: undefined;
-	};
-}
-
-/** A Node request as the Fetch `Request` Netlify hands to functions. */
-export async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of req) chunks.push(chunk as Buffer);
-	const body = chunks.length ? Buffer.concat(chunks) : undefined;
-	const headers = new Headers();
-	for (const [name, value] of Object.entries(req.headers)) {
-		if (typeof value === 'string') headers.set(name, value);
-		else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-	}
-	return new Request(new URL(req.url ?? '/', origin), {
-		method: req.method ?? 'GET',
-		headers,
-		...(body && req.method !== 'GET' && req.method !== 'HEAD' ? { body } : {}),
-	});
-}
-
-export async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
-	const headers: Record<string, string | string[]> = {};
-	response.headers.forEach((value, name) => {
-		headers[name] = name === 'set-cookie' ? response.headers.getSetCookie() : value;
-	});
-	res.writeHead(response.status, headers);
-	res.end(Buffer.from(await response.arrayBuffer()));
-}
-
-async function loadFunctions(root: string): Promise<FunctionRoute[]> {
-	const dir = join(root, 'netlify/functions');
-	const routes: FunctionRoute[] = [];
-	for (const file of readdirSync(dir).filter((name) => name.endsWith('.mts'))) {
-		const module = (await import(pathToFileURL(join(dir, file)).href)) as {
-			default: Handler;
-			config: { path?: string | string[]; method?: string | string[] };
-		};
-		for (const path of [module.config.path ?? []].flat()) {
-			routes.push({ method: [module.config.method ?? []].flat(), match: compilePath(path), handler: module.default });
-		}
-	}
-	return routes;
-}
+import {
+	clientIp,
+	type FunctionHandler,
+	type FunctionModule,
+	functionFiles,
+	routesOf,
+	sendResponse,
+	serveFunction,
+	toRequest,
+} from '../../lib/server/function-router.ts';
+import { unexpectedErrorResponse } from '../../lib/server/http.ts';
+import { headersRuleMatches, parseHeadersFile, secureResponse } from '../../lib/server/security-headers.ts';
 
 /**
  * The built site served as Netlify serves it, without Netlify: functions at their `config.path`,
@@ -90,10 +35,14 @@ export async function startProductionServer(options: {
 	if (!options.functionsOnly && (!existsSync(dist) || !existsSync(ssrEntry))) {
 		throw new Error('Build the site first: npm run build');
 	}
-	const functions = await loadFunctions(options.root);
-	const ssr: Handler = options.functionsOnly
+	const routes = routesOf(
+		await Promise.all(
+			functionFiles(options.root).map(async (file) => (await import(pathToFileURL(file).href)) as FunctionModule),
+		),
+	);
+	const ssr: FunctionHandler = options.functionsOnly
 		? async () => new Response('Not found', { status: 404 })
-		: ((await import(pathToFileURL(ssrEntry).href)) as { default: Handler }).default;
+		: ((await import(pathToFileURL(ssrEntry).href)) as { default: FunctionHandler }).default;
 	const rules =
 		!options.functionsOnly && existsSync(join(dist, '_headers'))
 			? parseHeadersFile(readFileSync(join(dist, '_headers'), 'utf8'))
@@ -112,28 +61,14 @@ export async function startProductionServer(options: {
 	let origin = '';
 	const server = createServer(async (req, res) => {
 		try {
-			const pathname = new URL(req.url ?? '/', origin).pathname;
-			const ip = String(req.headers['x-nf-client-connection-ip'] ?? req.socket.remoteAddress ?? '127.0.0.1');
-			const route = functions
-				.map((candidate) => ({ candidate, params: candidate.match(pathname) }))
-				.find(
-					({ candidate, params }) =>
-						params && (!candidate.method.length || candidate.method.includes(req.method ?? '')),
-				);
-			if (route?.params) {
-				await sendResponse(
-					res,
-					await route.candidate.handler(await toRequest(req, origin), { params: route.params, ip }),
-				);
-				return;
-			}
+			if (await serveFunction(routes, req, res, origin)) return;
 			await new Promise<void>((resolve) => statics(req, res, () => resolve()));
 			if (res.headersSent) return;
-			await sendResponse(res, await ssr(await toRequest(req, origin), { params: {}, ip }));
+			await sendResponse(res, await ssr(await toRequest(req, origin), { params: {}, ip: clientIp(req) }));
 		} catch (error) {
-			console.error(error);
-			if (!res.headersSent) res.writeHead(500);
-			res.end();
+			// The SSR function has its own boundary (src/middleware.ts); this is for what lies outside it.
+			if (!res.headersSent) await sendResponse(res, await secureResponse(unexpectedErrorResponse(error, 'page')));
+			else res.end();
 		}
 	});
 	server.keepAliveTimeout = 5000;

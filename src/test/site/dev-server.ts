@@ -14,20 +14,24 @@ export async function startDevServer(
 ): Promise<{ url: string; databaseUrl: string; stop: () => Promise<void> }> {
 	const [webPort, dbPort, cmsPort] = [await freePort(), await freePort(), await freePort()];
 	const dataDir = mkdtempSync(join(tmpdir(), 'pays-de-sante-dev-'));
-	const child: ChildProcess = spawn(process.execPath, ['src/scripts/dev.ts', '--port', String(webPort)], {
-		cwd: ROOT,
-		env: {
-			// Vitest's own variables (NODE_ENV=test, VITEST…) would change how Astro and Vite behave.
-			...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VITEST|NODE_ENV$|TEST$)/.test(name))),
-			PGLITE_PORT: String(dbPort),
-			PGLITE_DATA_DIR: dataDir,
-			DECAP_SERVER_PORT: String(cmsPort),
-			ASTRO_TELEMETRY_DISABLED: '1',
-			...extraEnv,
+	const child: ChildProcess = spawn(
+		process.execPath,
+		['src/scripts/dev.ts', '--port', String(webPort), '--ignore-lock'],
+		{
+			cwd: ROOT,
+			env: {
+				// Vitest's own variables (NODE_ENV=test, VITEST…) would change how Astro and Vite behave.
+				...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VITEST|NODE_ENV$|TEST$)/.test(name))),
+				PGLITE_PORT: String(dbPort),
+				PGLITE_DATA_DIR: dataDir,
+				DECAP_SERVER_PORT: String(cmsPort),
+				ASTRO_TELEMETRY_DISABLED: '1',
+				...extraEnv,
+			},
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
 		},
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true,
-	});
+	);
 	let output = '';
 	child.stdout?.on('data', (chunk) => {
 		output += chunk;
