@@ -9,6 +9,9 @@ export default defineConfig({
 					include: ['src/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
 					exclude: ['src/test/site/**'],
 					environment: 'node',
+					// Files share their workers' loaded modules (zod, PGlite's wasm, the handlers): each
+					// test file builds its own databases, so nothing else carries over between files.
+					isolate: false,
 				},
 			},
 			{

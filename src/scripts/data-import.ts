@@ -16,7 +16,7 @@ const root = resolve(import.meta.dirname, '../..');
 const dir = resolveDataDir(root, env.DATA_DIR);
 if (!dir) {
 	console.error(
-		'No data folder: set DATA_DIR, or put the open-data files in ../shared/data (see README, "Care-access map").',
+		'No data folder: set DATA_DIR, or put the open-data files in ../shared/data (see docs/data-and-import.md).',
 	);
 	process.exit(1);
 }

@@ -125,12 +125,18 @@ describe('the coordinator’s workspace in Chromium, under npm run dev', () => {
 		);
 		await check('journal');
 
+		// The coordinator's guide, in French, from the menu.
+		await page.getByRole('link', { name: 'Aide' }).click();
+		await page.waitForURL(/\/admin\/aide\/$/);
+		expect(await page.locator('h1').innerText()).toContain('Aide');
+		await check('aide');
+
 		// Sign out: the workspace is closed again.
 		await page.getByRole('button', { name: 'Se déconnecter' }).click();
 		await page.waitForURL(/\/admin\/connexion\/\?deconnecte=1$/);
 		await page.goto(`${devUrl}/admin/propositions/`);
 		await page.waitForURL(/\/admin\/connexion\//);
-		expect(visited).toHaveLength(8);
+		expect(visited).toHaveLength(9);
 		await context.close();
 	}, 120_000);
 });

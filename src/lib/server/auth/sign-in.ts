@@ -100,7 +100,7 @@ export function createSignIn(dataPort: () => DataPort = getDataPort, env: () => 
 			const secret = jwtSecret(settings);
 			if (reason || !secret) {
 				console.warn(
-					`Coordinator sign-in disabled: ${reason ?? 'no JWT secret'} (see README, "Coordinator workspace").`,
+					`Coordinator sign-in disabled: ${reason ?? 'no JWT secret'} (see docs/database-and-security.md, "Sessions and CSRF").`,
 				);
 				return answer(
 					problem(

@@ -22,7 +22,9 @@ export function getDataPort(env: ServerEnv = readEnv()): DataPort {
 	} else if (env.DATABASE_URL) {
 		cached = createPostgresAdapter({ url: env.DATABASE_URL, database: 'postgres' });
 	} else if (env.isNetlify) {
-		console.error('No SUPABASE_URL on Netlify: set SUPABASE_URL and SUPABASE_ANON_KEY (see README, "Supabase").');
+		console.error(
+			'No SUPABASE_URL on Netlify: set SUPABASE_URL and SUPABASE_ANON_KEY (see README.md, "Deploy to Netlify and Supabase").',
+		);
 		throw new DatabaseError('unavailable', '', 'supabase_not_configured');
 	} else {
 		cached = createPostgresAdapter({ url: embeddedDatabaseUrl(env), database: 'pglite', max: 2 });
