@@ -21,6 +21,10 @@ export type CmsField = {
 	value_type?: 'int' | 'float';
 	collection?: string;
 	value_field?: string;
+	search_fields?: string[];
+	display_fields?: string[];
+	/** A relation offers only the entries whose `field` has one of `values`. */
+	filters?: { field: string; values: (string | number | boolean)[] }[];
 	format?: string;
 	date_format?: string | boolean;
 	time_format?: string | boolean;
@@ -30,6 +34,7 @@ export type CmsField = {
 export type CmsCollection = {
 	name: string;
 	label: string;
+	description?: string;
 	folder: string;
 	extension?: string;
 	format?: string;

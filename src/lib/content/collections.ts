@@ -1,5 +1,6 @@
 /** Build-time access to the content collections, in the order and shape pages need. */
 import { getCollection, getEntry } from 'astro:content';
+import { minutesIssues } from './minutes-rules';
 import { sortMinutes, sortServices } from './queries';
 
 export async function getTerritories() {
@@ -19,8 +20,21 @@ export async function getMeetings() {
 	return getCollection('meetings');
 }
 
+/**
+ * The minutes that match their meeting (minutes-rules.ts), newest first, and the problems of the
+ * others. The content loaders stop `astro build` and the start of `astro dev` on any problem, so
+ * `issues` is empty on the built site; a file edited while `astro dev` runs only reaches the store:
+ * it is left out here, so no page shows it, and the minutes page lists the problems instead.
+ */
+export async function getCheckedMinutes() {
+	const [minutes, meetings] = await Promise.all([getCollection('minutes'), getCollection('meetings')]);
+	const issues = minutesIssues(minutes, meetings, new Date());
+	const refused = new Set(issues.map((issue) => issue.id));
+	return { minutes: sortMinutes(minutes.filter((entry) => !refused.has(entry.id))), issues };
+}
+
 export async function getMinutes() {
-	return sortMinutes(await getCollection('minutes'));
+	return (await getCheckedMinutes()).minutes;
 }
 
 export async function getCouncil() {

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { load } from 'js-yaml';
@@ -6,13 +6,17 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CmsConfig } from '../../lib/content/cms-config';
 import { issueLines, readFrontmatter, schemas } from '../frontmatter';
+import { runAstro } from './astro-cli';
 import { launchChromium } from './browser';
+import { contentLayerCopy } from './content-copy';
 import { ROOT } from './paths';
 
 /**
  * The coordinator's CMS (Decap) under the shared `npm run dev`, in local mode through the decap-server
- * that dev.ts starts. Nothing is written: every write request to decap-server is captured and answered
- * here, and what Decap would have written is checked against the content schemas in a copy of content/.
+ * that dev.ts starts. Nothing is written, but for one scenario: every write request to decap-server is
+ * captured and answered here, and what Decap would have written is checked against the content schemas
+ * in a copy of content/. The scenario that lets decap-server write into content/ removes what it wrote,
+ * even when it fails.
  */
 const devUrl = inject('devUrl');
 const MINUTES = '2026-06-nontronnais';
@@ -47,8 +51,16 @@ afterAll(async () => {
 	rmSync(copy, { recursive: true, force: true });
 });
 
-/** The CMS, signed in to the local backend, with decap-server's write actions captured instead of run. */
-async function openCms(): Promise<{ page: Page; writes: DecapWrite[]; errors: string[]; close: () => Promise<void> }> {
+/**
+ * The CMS, signed in to the local backend, with decap-server's write actions captured instead of run;
+ * with `persist`, they run, after `persist` has been told which files they write.
+ */
+async function openCms({ persist }: { persist?: (path: string) => void } = {}): Promise<{
+	page: Page;
+	writes: DecapWrite[];
+	errors: string[];
+	close: () => Promise<void>;
+}> {
 	const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
 	const page = await context.newPage();
 	const errors: string[] = [];
@@ -61,7 +73,9 @@ async function openCms(): Promise<{ page: Page; writes: DecapWrite[]; errors: st
 		const body = route.request().postDataJSON() as DecapWrite;
 		if (!WRITE_ACTIONS.has(body.action)) return route.continue();
 		writes.push(body);
-		return route.fulfill({ json: { message: 'entry persisted' } });
+		if (!persist) return route.fulfill({ json: { message: 'entry persisted' } });
+		for (const file of body.params.dataFiles ?? []) persist(file.path);
+		return route.continue();
 	});
 	await page.goto(`${devUrl}/admin/cms/`);
 	// Local mode: a plain "Se connecter" (in production it would be "Se connecter avec Netlify Identity").
@@ -130,4 +144,72 @@ describe('the CMS at /admin/cms/, under npm run dev', () => {
 		expect(errors).toStrictEqual([]);
 		await close();
 	});
+});
+
+/**
+ * Decap cannot compare two files (src/lib/content/minutes-rules.ts does), so the CMS publishes such
+ * minutes: the gate is the site. The dev server leaves them out and its minutes page says why, and the
+ * sync that starts `astro build` stops on the very file the CMS wrote, naming it.
+ */
+describe('minutes that contradict their meeting, published from the CMS', () => {
+	const DUPLICATED = '2026-10-nontronnais';
+	const SECOND_TITLE = 'Second compte rendu d’essai, à ne pas publier';
+	/** Files that decap-server wrote into content/ and that were not there before: removed whatever happens. */
+	const created = new Set<string>();
+	const removeCreated = () => {
+		for (const path of created) rmSync(path, { force: true });
+	};
+	afterAll(removeCreated);
+
+	const minutesPage = async () => (await fetch(`${devUrl}/comptes-rendus/`)).text();
+
+	it('a second minutes for a meeting: not listed, the minutes page says why, the build refuses the file', async () => {
+		const minutesBefore = readdirSync(join(ROOT, 'content/minutes')).sort();
+		const { page, writes, errors, close } = await openCms({
+			persist: (path) => {
+				if (!existsSync(join(ROOT, path))) created.add(join(ROOT, path));
+			},
+		});
+		try {
+			// "Dupliquer" an existing entry: the copy is named after the same meeting, so Decap adds "-1".
+			await page.goto(`${devUrl}/admin/cms/#/collections/minutes/entries/${DUPLICATED}`);
+			await page.getByRole('button', { name: 'Publiée' }).click();
+			await page.getByRole('menuitem', { name: 'Dupliquer' }).click();
+			await page.getByLabel('Titre', { exact: true }).fill(SECOND_TITLE);
+			const file = await publish(page, writes);
+			expect(file.path).toBe(`content/minutes/${DUPLICATED}-1.md`);
+			expect(created).toStrictEqual(new Set([join(ROOT, file.path)]));
+			await expect.poll(() => existsSync(join(ROOT, file.path))).toBe(true);
+			expect(errors).toStrictEqual([]);
+
+			const message = `${file.path} : la réunion ${DUPLICATED} a déjà un compte rendu (content/minutes/${DUPLICATED}.md). Un seul compte rendu par réunion : complétez celui-ci.`;
+			// The dev server's watcher puts the file in the content store; the pages leave it out.
+			await expect.poll(minutesPage, { timeout: 30_000 }).toContain(file.path);
+			const site = await page.context().newPage();
+			await site.goto(`${devUrl}/comptes-rendus/`);
+			await expect.poll(() => site.getByRole('alert').innerText()).toContain(message);
+			expect(await site.getByRole('alert').getByRole('heading').innerText()).toBe('Comptes rendus à corriger');
+			expect(await site.getByText(SECOND_TITLE).count()).toBe(0);
+			expect(await site.locator(`a[href*="/comptes-rendus/${DUPLICATED}-1"]`).count()).toBe(0);
+			expect(await site.locator(`a[href*="/comptes-rendus/${DUPLICATED}"]`).count()).toBeGreaterThan(0);
+			expect((await fetch(`${devUrl}/comptes-rendus/${DUPLICATED}-1/`)).status).toBe(404);
+
+			// What `astro build` and the start of `astro dev` run first: the content sync, on a copy with the file.
+			const copy = contentLayerCopy();
+			try {
+				writeFileSync(join(copy.dir, file.path), file.raw);
+				const result = runAstro(['sync'], copy.dir);
+				expect(result.status).not.toBe(0);
+				expect(result.output).toContain(`- ${message}`);
+			} finally {
+				copy.remove();
+			}
+		} finally {
+			removeCreated();
+			await close();
+		}
+		expect(readdirSync(join(ROOT, 'content/minutes')).sort()).toStrictEqual(minutesBefore);
+		// The next tests meet the site as it was.
+		await expect.poll(minutesPage, { timeout: 30_000 }).not.toContain('Comptes rendus à corriger');
+	}, 150_000);
 });
