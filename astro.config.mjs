@@ -3,6 +3,7 @@ import netlify from '@astrojs/netlify';
 import preact from '@astrojs/preact';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
+import { contentSync } from './src/lib/server/build/content-sync-integration.ts';
 import { devFunctions } from './src/lib/server/build/dev-functions.ts';
 import { securityHeaders } from './src/lib/server/build/headers-integration.ts';
 
@@ -22,6 +23,7 @@ export default defineConfig({
 		}),
 		securityHeaders(),
 		devFunctions(),
+		contentSync(),
 	],
 	build: {
 		// The pages are small: one inlined stylesheet saves a request on slow rural links.

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import postgres from 'postgres';
 import { proposalInputSchema, toProposalArgs } from '../lib/domain/proposal.ts';
+import { type RegistrationInput, toRegistrationArgs } from '../lib/domain/registration.ts';
 import { PROPOSAL_THEMES } from '../lib/domain/vocabulary.ts';
 import { resolveDataDir } from '../lib/server/access/importer.ts';
 import { importDataFolder } from '../lib/server/access/run-import.ts';
@@ -13,9 +14,18 @@ import { migrate } from '../lib/server/db/migrations.ts';
 import { ANON, type Caller, type DataPort, SERVICE } from '../lib/server/db/port.ts';
 import { createPostgresAdapter } from '../lib/server/db/postgres-adapter.ts';
 import { startPostgresServer } from '../test/db/postgres-server.ts';
+import { mergeLoads, runCallLoad, throughputRatio } from './lib/bench/call-load.ts';
 import { type LighthouseScores, runLighthouse } from './lib/bench/lighthouse.ts';
 import { type LoadOptions, type LoadResult, runLoad } from './lib/bench/load.ts';
-import { cpuSeconds, type NodeChild, processMemory, startNode, waitForOk } from './lib/bench/processes.ts';
+import {
+	cpuSeconds,
+	findPostmaster,
+	type NodeChild,
+	processMemory,
+	startNode,
+	treeCpuSeconds,
+	waitForOk,
+} from './lib/bench/processes.ts';
 import { byteLength, firstPageUnder, gzipSize, type PageWeight, pageWeight } from './lib/bench/weights.ts';
 import { freePort } from './port-open.ts';
 
@@ -25,9 +35,10 @@ import { freePort } from './port-open.ts';
  * memory. Prints one Markdown table on stdout (progress goes to stderr) and writes
  * test-results/bench.json. Each section that fails is reported in the table and the run goes on.
  *
- * Options: `--skip-build` (use the existing dist/, build time not measured); BENCH_SECONDS (per
- * load run, default 10); BENCH_LIGHTHOUSE_RUNS (runs per page, the median is reported; default 1);
- * DATA_DIR (open data, default ../shared/data, else the test fixtures).
+ * Options: `--skip-build` (use the existing dist/, build time not measured); `--only=registration`
+ * (only the registration-against-its-limit section, on a functions-only server: no build needed);
+ * BENCH_SECONDS (per load run, default 10); BENCH_LIGHTHOUSE_RUNS (runs per page, the median is
+ * reported; default 1); DATA_DIR (open data, default ../shared/data, else the test fixtures).
  */
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -41,6 +52,12 @@ const LIGHTHOUSE_RUNS = Math.max(1, Number(process.env.BENCH_LIGHTHOUSE_RUNS ?? 
 const CONNECTIONS = [10, 50];
 const TERRITORIES = ['nontronnais', 'porcien-thierache'];
 const KB = 1024;
+const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+if (ONLY !== undefined && ONLY !== 'registration') {
+	process.stderr.write(`Unknown --only=${ONLY}: the only section that runs alone is --only=registration.\n`);
+	process.exit(2);
+}
+const ONLY_REGISTRATION = ONLY === 'registration';
 
 const machine = {
 	cores: cpus().length,
@@ -65,6 +82,7 @@ const SECTIONS = [
 	'Map data',
 	'Lighthouse',
 	'API, PostgreSQL',
+	'Registration vs SQL',
 	'API, PGlite',
 	'PGlite',
 ] as const;
@@ -407,7 +425,15 @@ function endpoints(base: string, port: DataPort): Endpoint[] {
 	];
 }
 
-type Measured = LoadResult & { cpu: Record<string, number> };
+type Measured = LoadResult & { cpu: Record<string, number>; elapsedSeconds: number };
+/** Readers of the CPU seconds a process (or process tree) has used so far, by name. */
+type CpuMeters = Record<string, () => number>;
+const pidMeters = (pids: Record<string, number>): CpuMeters =>
+	Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, () => cpuSeconds(pid)]));
+const benchProcessCpu = () => {
+	const usage = process.cpuUsage();
+	return (usage.user + usage.system) / 1e6;
+};
 
 const loadText = (r: Measured) =>
 	`p50 ${ms(r.p50)} · p95 ${ms(r.p95)} · p99 ${ms(r.p99)} · ${Math.round(r.throughput)} req/s · ` +
@@ -417,17 +443,21 @@ const loadText = (r: Measured) =>
 		.map(([name, cores]) => `${name} ${cores.toFixed(2)}`)
 		.join(', ')} cores`;
 
-/** One load run, with the CPU the given processes used during it (in cores: 1.00 = one core busy all along). */
-async function measure(options: LoadOptions, processes: Record<string, number>): Promise<Measured> {
-	const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuSeconds(pid)]));
+/** One run, with the CPU the metered processes used during it (in cores: 1.00 = one core busy all along). */
+async function withCpu<T extends LoadResult>(meters: CpuMeters, run: () => Promise<T>): Promise<T & Measured> {
+	const before = Object.fromEntries(Object.entries(meters).map(([name, read]) => [name, read()]));
 	const started = performance.now();
-	const result = await runLoad(options);
+	const result = await run();
 	const elapsed = (performance.now() - started) / 1000;
 	const cpu = Object.fromEntries(
-		Object.entries(processes).map(([name, pid]) => [name, (cpuSeconds(pid) - before[name]!) / elapsed]),
+		Object.entries(meters).map(([name, read]) => [name, (read() - before[name]!) / elapsed]),
 	);
-	return { ...result, cpu };
+	return { ...result, cpu, elapsedSeconds: elapsed };
 }
+
+/** One load run, with the CPU the given processes used during it. */
+const measure = (options: LoadOptions, processes: Record<string, number>): Promise<Measured> =>
+	withCpu(pidMeters(processes), () => runLoad(options));
 
 async function benchApi(
 	base: string,
@@ -472,14 +502,230 @@ async function benchApi(
 report.api = {};
 
 // ---------------------------------------------------------------------------------------------
+// 5c. Registration against its limit: the SQL function alone, then the endpoint, same load.
+
+const FULL_CAPACITY = 500;
+/** Each path's run is cut in this many slices, interleaved with the other path's. */
+const SLICES = 4;
+/** The origin the direct calls put in cancel links (the endpoint uses its own). */
+const DIRECT_ORIGIN = 'http://127.0.0.1';
+
+/**
+ * A fresh meeting whose 500 seats (the schema's largest capacity) are already taken, so that every
+ * measured registration, direct or through the endpoint, is the same work: a waitlist insert.
+ */
+async function fullMeeting(port: DataPort, admin: postgres.Sql): Promise<string> {
+	const id = await seedMeeting(port);
+	await admin.unsafe(
+		`select public.register_for_meeting(p_meeting_id => $1, p_full_name => 'Place prise ' || i,
+		   p_category => 'habitants', p_email => 'place-' || i || '-' || $1 || '@example.fr', p_consent => true,
+		   p_client_hash => 'remplissage-' || i || '-' || $1)
+		 from generate_series(1, ${FULL_CAPACITY}) i`,
+		[id],
+	);
+	return id;
+}
+
+/** The person of call `n`: a new one each time, so that every call inserts (as the endpoint's body below). */
+const registrant = (meeting: string, n: number) => ({
+	fullName: `Personne ${n}`,
+	email: `limite-${meeting}-${n}@example.fr`,
+	category: 'habitants',
+	consent: true,
+});
+
+/**
+ * N clients, each a loop of `register_for_meeting` calls over a connection of its own, made as the
+ * endpoint makes them: the postgres adapter (one message: `set_config('role', 'anon', true)`, the
+ * claims, then the call, as one transaction), with the arguments the handler builds, the cancel
+ * link prefix included (so the function queues the confirmation message, as for the endpoint).
+ * Those messages are then deleted unsent: sending mail is the endpoint's work, measured with it.
+ */
+async function directRegistrations(
+	url: string,
+	admin: postgres.Sql,
+	meeting: string,
+	clients: number,
+	seconds: number,
+	meters: CpuMeters,
+) {
+	const adapters = Array.from({ length: clients }, () => createPostgresAdapter({ url, database: 'postgres', max: 1 }));
+	try {
+		// Open every connection before the clock starts, as the endpoint's pool is already open.
+		await Promise.all(adapters.map((adapter) => adapter.callRpc('health_check', {}, ANON)));
+		return await withCpu(meters, () =>
+			runCallLoad({
+				clients,
+				seconds,
+				call: (client, n) =>
+					adapters[client]!.callRpc(
+						'register_for_meeting',
+						{
+							...toRegistrationArgs(
+								meeting,
+								registrant(meeting, n) as RegistrationInput,
+								createHash('sha256').update(`${runTag}:${meeting}:${n}`).digest('hex'),
+							),
+							p_cancel_url_prefix: `${DIRECT_ORIGIN}/reunions/annulation/?jeton=`,
+						},
+						ANON,
+					),
+			}),
+		);
+	} finally {
+		await Promise.all(adapters.map((adapter) => adapter.close()));
+		await admin.unsafe(
+			'delete from public.outbox o using public.registrations r where o.registration_id = r.id and r.meeting_id = $1',
+			[meeting],
+		);
+	}
+}
+
+function endpointRegistrations(base: string, meeting: string, connections: number, seconds: number, meters: CpuMeters) {
+	return withCpu(meters, () =>
+		runLoad({
+			url: `${base}/api/meetings/${meeting}/registrations`,
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			connections,
+			seconds,
+			vary: (n) => ({
+				headers: { 'x-nf-client-connection-ip': clientAddress(n) },
+				body: JSON.stringify(registrant(meeting, n)),
+			}),
+		}),
+	);
+}
+
+/** Runs of one load as one figure: merged latencies and counts, CPU averaged over the time. */
+function mergeMeasured(parts: Measured[]): Measured {
+	const elapsed = parts.reduce((sum, part) => sum + part.elapsedSeconds, 0);
+	const names = [...new Set(parts.flatMap((part) => Object.keys(part.cpu)))];
+	const cpu = Object.fromEntries(
+		names.map((name) => [
+			name,
+			parts.reduce((sum, part) => sum + (part.cpu[name] ?? 0) * part.elapsedSeconds, 0) / elapsed,
+		]),
+	);
+	return { ...mergeLoads(parts), cpu, elapsedSeconds: elapsed };
+}
+
+/** Successful calls per second (a run with errors must not look faster for them). */
+const successRate = (r: Measured) => r.status['2xx'] / r.elapsedSeconds;
+/** CPU milliseconds per successful registration, by process (where the cost of one registration goes). */
+const cpuPerCall = (r: Measured) =>
+	Object.fromEntries(
+		Object.entries(r.cpu)
+			.filter(([, cores]) => cores > 0)
+			.map(([name, cores]) => [
+				name,
+				r.status['2xx'] ? (cores * r.elapsedSeconds * 1000) / r.status['2xx'] : Number.NaN,
+			]),
+	);
+const callText = (r: Measured) =>
+	`${loadText(r)} · CPU per registration: ${Object.entries(cpuPerCall(r))
+		.map(([name, value]) => `${name} ${value.toFixed(2)} ms`)
+		.join(', ')}`;
+
+async function benchRegistrationLimit(
+	base: string,
+	url: string,
+	port: DataPort,
+	serverPid: number,
+	postgresPort: number,
+): Promise<void> {
+	const admin = postgres(url, { max: 1, onnotice: () => {} });
+	const postmaster = findPostmaster(postgresPort);
+	const meters: CpuMeters = {
+		...(postmaster ? { postgres: () => treeCpuSeconds(postmaster) } : {}),
+		bench: benchProcessCpu,
+		server: () => cpuSeconds(serverPid),
+	};
+	const setup =
+		`a fresh meeting per run whose ${FULL_CAPACITY} seats are already taken: every measured call, direct or ` +
+		'through the endpoint, is a waitlist insert of a new person (new email, new client address) that also queues ' +
+		'its confirmation message; the endpoint also sends it (in the background, after its answer)';
+	const runs: Record<number, { direct: Measured; endpoint: Measured; ratio: number; p95Ratio: number }> = {};
+	report.registrationLimit = { setup, connections: runs };
+	try {
+		// Warm-up of both paths (JIT, connection pools, plan caches), not measured.
+		await directRegistrations(url, admin, await fullMeeting(port, admin), 10, WARM_UP_SECONDS, meters);
+		await endpointRegistrations(base, await fullMeeting(port, admin), 10, WARM_UP_SECONDS, meters);
+		for (const n of CONNECTIONS) {
+			// Four quarters of each, in the order direct, endpoint, endpoint, direct, twice over: on a machine
+			// shared with other work, a change of background load weighs on both paths alike.
+			const slice = SECONDS / SLICES;
+			const parts = { direct: [] as Measured[], endpoint: [] as Measured[] };
+			const directRun = async () => {
+				const run = await directRegistrations(url, admin, await fullMeeting(port, admin), n, slice, meters);
+				if (run.errors) log(`    direct × ${n}: ${run.errors} errors, the first: ${run.firstError}`);
+				parts.direct.push(run);
+			};
+			const endpointRun = async () =>
+				parts.endpoint.push(await endpointRegistrations(base, await fullMeeting(port, admin), n, slice, meters));
+			for (let round = 0; round < SLICES; round++) {
+				if (round % 2 === 0) {
+					await directRun();
+					await endpointRun();
+				} else {
+					await endpointRun();
+					await directRun();
+				}
+			}
+			const direct = mergeMeasured(parts.direct);
+			const endpoint = mergeMeasured(parts.endpoint);
+			log(`  register_for_meeting direct × ${n}: ${callText(direct)}`);
+			log(`  POST registrations × ${n}: ${callText(endpoint)}`);
+			const ratio = throughputRatio({ throughput: successRate(endpoint) }, { throughput: successRate(direct) });
+			const p95Ratio = endpoint.p95 / direct.p95;
+			runs[n] = { direct, endpoint, ratio, p95Ratio };
+			const directClean = direct.requests > 0 && direct.errors === 0;
+			const endpointClean =
+				endpoint.requests > 0 && endpoint.status['2xx'] === endpoint.requests && endpoint.errors === 0;
+			addRow(
+				'Registration vs SQL',
+				`register_for_meeting called directly, ${n} clients (own connection each, role anon as the adapter sets it)`,
+				callText(direct),
+				'',
+				directClean ? undefined : false,
+			);
+			addRow(
+				'Registration vs SQL',
+				`POST /api/meetings/{id}/registrations, ${n} connections`,
+				callText(endpoint),
+				'',
+				endpointClean ? undefined : false,
+			);
+			addRow(
+				'Registration vs SQL',
+				`endpoint / direct SQL, ${n} concurrent`,
+				`throughput ratio ${ratio.toFixed(2)} (${Math.round(successRate(endpoint))} vs ${Math.round(successRate(direct))} registrations/s) · ` +
+					`p95 ${ms(endpoint.p95)} vs ${ms(direct.p95)} (×${p95Ratio.toFixed(2)})`,
+				'ratio ≥ 0.5',
+				ratio >= 0.5 && directClean && endpointClean,
+			);
+			log(`  endpoint / direct × ${n}: ${ratio.toFixed(2)}`);
+		}
+		addRow('Registration vs SQL', 'setup', setup);
+	} finally {
+		await admin.end();
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
 // Servers: the production-like server (npm run serve) in a child process, on either database.
 
-async function startSite(env: Record<string, string>, name: string): Promise<{ url: string; child: NodeChild }> {
+async function startSite(
+	env: Record<string, string>,
+	name: string,
+	functionsOnly = false,
+): Promise<{ url: string; child: NodeChild }> {
 	const port = await freePort();
 	const child = startNode(
 		join(ROOT, 'src/scripts/serve.ts'),
 		{ ...env, PORT: String(port) },
 		join(LOG_DIR, `serve-${name}.log`),
+		functionsOnly ? ['--functions-only'] : [],
 	);
 	const url = `http://127.0.0.1:${port}`;
 	try {
@@ -530,7 +776,8 @@ async function benchPostgres(data: { dir: string; note: string }): Promise<void>
 		const mirror = readContentMirror();
 		await port.callRpc('sync_content', { p_territories: mirror.territories, p_meetings: mirror.meetings }, SERVICE);
 		const ready = performance.now();
-		const { result } = await importDataFolder(data.dir, port);
+		// The registration section alone needs no open data.
+		const { result } = ONLY_REGISTRATION ? { result: undefined } : await importDataFolder(data.dir, port);
 		const imported = performance.now();
 		log(
 			`  PostgreSQL ${server.url}: cluster and migrations ${seconds(ready - started)}, import ${seconds(imported - ready)} ` +
@@ -542,15 +789,22 @@ async function benchPostgres(data: { dir: string; note: string }): Promise<void>
 			'setup: throw-away cluster (initdb, pg_ctl start) and migrations',
 			seconds(ready - started),
 		);
-		addRow(
-			'API, PostgreSQL',
-			'open-data import (importDataFolder, as npm run data:import)',
-			`${seconds(imported - ready)}: ${result?.communes.inserted ?? 0} communes, ${result?.indicators.inserted ?? 0} indicator values; ${data.note}`,
-		);
-		site = await startSite({ DATABASE_URL: server.url }, 'postgres');
-		await siteSections(site.url, 'PostgreSQL', data.note);
-		await section('API on PostgreSQL', 'API, PostgreSQL', () =>
-			benchApi(site!.url, port!, 'postgres', { server: site!.child.pid }),
+		if (!ONLY_REGISTRATION) {
+			addRow(
+				'API, PostgreSQL',
+				'open-data import (importDataFolder, as npm run data:import)',
+				`${seconds(imported - ready)}: ${result?.communes.inserted ?? 0} communes, ${result?.indicators.inserted ?? 0} indicator values; ${data.note}`,
+			);
+		}
+		site = await startSite({ DATABASE_URL: server.url }, 'postgres', ONLY_REGISTRATION);
+		if (!ONLY_REGISTRATION) {
+			await siteSections(site.url, 'PostgreSQL', data.note);
+			await section('API on PostgreSQL', 'API, PostgreSQL', () =>
+				benchApi(site!.url, port!, 'postgres', { server: site!.child.pid }),
+			);
+		}
+		await section('Registration against its limit (PostgreSQL)', 'Registration vs SQL', () =>
+			benchRegistrationLimit(site!.url, server.url, port!, site!.child.pid, server.port),
 		);
 	} finally {
 		await site?.child.stop();
@@ -657,7 +911,11 @@ function table(): string {
 		'',
 		`KB = 1,024 bytes; gz = gzip -9. Load runs: ${SECONDS} s each after a ${WARM_UP_SECONDS} s warm-up, autocannon in the bench process, ` +
 			`the production-like server (npm run serve, one Node process) and the database on the same ${machine.cores} cores. ` +
-			'4xx excludes 429. CPU: cores busy in the server process (and the PGlite db-server) during the run; PostgreSQL’s own processes are not counted.',
+			'4xx excludes 429. CPU: cores busy in the server process (and the PGlite db-server) during the run; PostgreSQL’s own processes are not counted, ' +
+			'except in “Registration vs SQL”, where `postgres` is every backend of the cluster and `bench` the bench process (load generator or SQL clients). ' +
+			'Registration vs SQL: the same N concurrent clients calling register_for_meeting directly (one connection each) or the endpoint, ' +
+			`each for ${SECONDS} s in ${SLICES} slices run alternately (direct, endpoint, endpoint, direct, …), each slice on a fresh full meeting; ` +
+			'ratio = endpoint registrations/s ÷ direct registrations/s. CPU per registration: CPU time of each process during the runs ÷ registrations.',
 		...(errors.length ? ['', `Not measured: ${errors.map((e) => `${e.section} (${e.message})`).join('; ')}`] : []),
 	].join('\n');
 }
@@ -674,22 +932,31 @@ report.settings = {
 	warmUpSeconds: WARM_UP_SECONDS,
 	connections: CONNECTIONS,
 	lighthouseRuns: LIGHTHOUSE_RUNS,
+	only: ONLY ?? null,
 };
 log(`Access-map data: ${data.note}`);
 
-if (process.argv.includes('--skip-build')) {
-	addRow('Build', 'npm run build', 'not measured (--skip-build: the existing dist/ is used)', '≤ 30 s');
+if (ONLY_REGISTRATION) {
+	log('--only=registration: only the registration-against-its-limit section, on a functions-only server');
+	await section('Real PostgreSQL', 'Registration vs SQL', () => benchPostgres(data));
 } else {
-	await section('Build', 'Build', benchBuild);
+	if (process.argv.includes('--skip-build')) {
+		addRow('Build', 'npm run build', 'not measured (--skip-build: the existing dist/ is used)', '≤ 30 s');
+	} else {
+		await section('Build', 'Build', benchBuild);
+	}
+	await section('Page weights (dist/)', 'Page weight', benchStaticPages);
+	await section('Real PostgreSQL', 'API, PostgreSQL', () => benchPostgres(data));
+	await section('Embedded PGlite', 'PGlite', () => benchPglite(data));
 }
-await section('Page weights (dist/)', 'Page weight', benchStaticPages);
-await section('Real PostgreSQL', 'API, PostgreSQL', () => benchPostgres(data));
-await section('Embedded PGlite', 'PGlite', () => benchPglite(data));
 
 report.totalSeconds = Math.round((performance.now() - benchStarted) / 1000);
 report.errors = errors;
 report.table = rows.map((row) => ({ ...row, at: LABEL }));
-writeFileSync(join(OUT_DIR, 'bench.json'), `${JSON.stringify(report, null, '\t')}\n`);
-log(`\nDone in ${report.totalSeconds} s; figures in ${relative(ROOT, join(OUT_DIR, 'bench.json'))}\n`);
+// A partial run does not overwrite the full benchmark's figures.
+const jsonFile = join(OUT_DIR, ONLY_REGISTRATION ? 'bench-registration.json' : 'bench.json');
+// Raw latencies stay out of the file (the percentiles are there).
+writeFileSync(jsonFile, `${JSON.stringify(report, (key, value) => (key === 'latencies' ? undefined : value), '\t')}\n`);
+log(`\nDone in ${report.totalSeconds} s; figures in ${relative(ROOT, jsonFile)}\n`);
 process.stdout.write(`${table()}\n`);
 process.exit(0);

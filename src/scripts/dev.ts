@@ -37,7 +37,11 @@ function shutdown(code: number) {
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
-console.info(describeSettings(env).map((line) => `  ${line}`).join('\n'));
+console.info(
+	describeSettings(env)
+		.map((line) => `  ${line}`)
+		.join('\n'),
+);
 
 const [databaseAnswers, cmsAnswers] = await Promise.all([
 	!env.SUPABASE_URL && !env.DATABASE_URL ? portOpen(env.PGLITE_PORT) : Promise.resolve(undefined),

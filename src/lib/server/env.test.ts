@@ -1,7 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getDataPort } from './db/index.ts';
 import { DatabaseError } from './db/port.ts';
-import { readEnv } from './env.ts';
+import { describeSettings, readDotEnv, readEnv } from './env.ts';
 
 describe('server environment', () => {
 	it('needs nothing for the embedded default', () => {
@@ -27,5 +30,24 @@ describe('server environment', () => {
 		})();
 		expect(error).toBeInstanceOf(DatabaseError);
 		expect((error as DatabaseError).kind).toBe('unavailable');
+	});
+
+	it('reads a .env file with Node’s parser, and describes settings by name and source, never by value', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'env-test-'));
+		const path = join(dir, '.env');
+		writeFileSync(
+			path,
+			'# comment\nCOORDINATOR_PASSWORD=une phrase de passe secrète\nSMTP_URL=smtp://moi:secret@smtp.example.fr:587\n',
+		);
+		const values = readDotEnv(path);
+		expect(values).toStrictEqual({
+			COORDINATOR_PASSWORD: 'une phrase de passe secrète',
+			SMTP_URL: 'smtp://moi:secret@smtp.example.fr:587',
+		});
+		const lines = describeSettings(readEnv(values), values).join('\n');
+		expect(lines).toContain('COORDINATOR_PASSWORD set (COORDINATOR_PASSWORD from .env)');
+		expect(lines).toContain('SMTP at smtp.example.fr:587');
+		expect(lines).not.toMatch(/secr[eè]te?|moi:/);
+		expect(readDotEnv(join(dir, 'missing.env'))).toStrictEqual({});
 	});
 });

@@ -72,15 +72,18 @@ export function readDotEnv(path = DOT_ENV): Record<string, string> {
  * no `.env` and the site's variables come from `Netlify.env`).
  */
 function rawEnvironment(): Record<string, string | undefined> {
-	const netlify = (globalThis as NetlifyGlobal).Netlify;
-	const onNetlify = Boolean(netlify || process.env.NETLIFY || process.env.CONTEXT);
-	return { ...(onNetlify ? {} : readDotEnv()), ...process.env, ...(netlify ? netlify.env.toObject() : {}) };
+	// Some packages define a `Netlify` global outside Netlify too (seen under `astro dev`): whether
+	// this is Netlify is told by Netlify's own variables, not by that global.
+	const netlify = (globalThis as NetlifyGlobal).Netlify?.env.toObject() ?? {};
+	const onNetlify = [netlify, process.env].some(
+		(vars) => vars.NETLIFY || vars.CONTEXT || vars.AWS_LAMBDA_FUNCTION_NAME,
+	);
+	return { ...(onNetlify ? {} : readDotEnv()), ...process.env, ...netlify };
 }
 
 /** Where each setting comes from, for `npm run dev` to print: never a value, only names and sources. */
 export function describeSettings(env: ServerEnv, dotEnv: Record<string, string> = readDotEnv()): string[] {
-	const from = (name: string) =>
-		process.env[name] ? 'environment' : dotEnv[name] ? '.env' : undefined;
+	const from = (name: string) => (process.env[name] ? 'environment' : dotEnv[name] ? '.env' : undefined);
 	const source = (name: string) => (from(name) ? ` (${name} from ${from(name)})` : '');
 	const database = env.SUPABASE_URL
 		? `Supabase at ${new URL(env.SUPABASE_URL).host}${source('SUPABASE_URL')}`
@@ -95,7 +98,9 @@ export function describeSettings(env: ServerEnv, dotEnv: Record<string, string> 
 			: password
 				? `COORDINATOR_PASSWORD too short (at least 12 characters)${source('COORDINATOR_PASSWORD')}: the workspace stays closed`
 				: 'COORDINATOR_PASSWORD not set: the workspace stays closed (add it to .env)';
-	const mail = env.SMTP_URL ? `SMTP at ${new URL(env.SMTP_URL).host}${source('SMTP_URL')}` : 'written to this log (SMTP_URL not set)';
+	const mail = env.SMTP_URL
+		? `SMTP at ${new URL(env.SMTP_URL).host}${source('SMTP_URL')}`
+		: 'written to this log (SMTP_URL not set)';
 	return [
 		`configuration: ${Object.keys(dotEnv).length ? `.env (${Object.keys(dotEnv).length} settings), then the environment` : 'no .env file, the environment only'}`,
 		`database: ${database}`,

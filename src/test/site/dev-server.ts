@@ -11,7 +11,7 @@ import { ROOT } from './paths';
  */
 export async function startDevServer(
 	extraEnv: Record<string, string> = {},
-): Promise<{ url: string; databaseUrl: string; stop: () => Promise<void> }> {
+): Promise<{ url: string; databaseUrl: string; cmsUrl: string; stop: () => Promise<void> }> {
 	const [webPort, dbPort, cmsPort] = [await freePort(), await freePort(), await freePort()];
 	const dataDir = mkdtempSync(join(tmpdir(), 'pays-de-sante-dev-'));
 	const child: ChildProcess = spawn(
@@ -53,7 +53,14 @@ export async function startDevServer(
 	for (;;) {
 		try {
 			const response = await fetch(`${url}/api/health`);
-			if (response.ok) return { url, databaseUrl: `postgres://postgres@127.0.0.1:${dbPort}/postgres`, stop };
+			if (response.ok) {
+				return {
+					url,
+					databaseUrl: `postgres://postgres@127.0.0.1:${dbPort}/postgres`,
+					cmsUrl: `http://127.0.0.1:${cmsPort}/api/v1`,
+					stop,
+				};
+			}
 		} catch {}
 		if (Date.now() > deadline || child.exitCode !== null) {
 			await stop();

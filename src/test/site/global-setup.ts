@@ -9,6 +9,8 @@ declare module 'vitest' {
 		/** The `npm run dev` server shared by the browser tests that need on-demand pages and functions. */
 		devUrl: string;
 		devDatabaseUrl: string;
+		/** decap-server's API (the CMS's write path) of that dev server. */
+		devCmsUrl: string;
 	}
 }
 
@@ -38,5 +40,6 @@ export default async function setup(project: TestProject) {
 	}
 	project.provide('devUrl', dev.url);
 	project.provide('devDatabaseUrl', dev.databaseUrl);
+	project.provide('devCmsUrl', dev.cmsUrl);
 	return () => dev.stop();
 }

@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { type FunctionModule, functionFiles, routesOf, serveFunction } from '../function-router.ts';
+import type { FunctionModule } from '../function-router.ts';
+
+/** Loaded at the first API request, not when Astro reads its configuration. */
+const router = () => import('../function-router.ts');
 
 /**
  * Under `astro dev`, serves `netlify/functions/*` through the function router of `npm run serve`,
@@ -19,12 +22,14 @@ export function devFunctions(): AstroIntegration {
 			},
 			'astro:server:setup': ({ server }) => {
 				let routes: ReturnType<typeof load> | undefined;
-				const load = async () =>
-					routesOf(
+				const load = async () => {
+					const { functionFiles, routesOf } = await router();
+					return routesOf(
 						await Promise.all(
 							functionFiles(root).map(async (file) => (await server.ssrLoadModule(file)) as FunctionModule),
 						),
 					);
+				};
 				// Any change may touch a function's code: load the modules again at the next request.
 				server.watcher.on('all', () => {
 					routes = undefined;
@@ -33,6 +38,7 @@ export function devFunctions(): AstroIntegration {
 					if (!req.url?.startsWith('/api/')) return next();
 					const current = routes ?? load();
 					routes = current;
+					const { serveFunction } = await router();
 					const handled = await serveFunction(
 						async () => {
 							try {

@@ -18,12 +18,18 @@ export async function startEmbeddedDatabase(options: { dataDir: string; port: nu
 		exec: (sql) => db.exec(sql),
 		query: async (sql) => (await db.query(sql)).rows as never,
 	});
-	const mirror = readContentMirror();
-	// The owner connection bypasses RLS; this is the same upsert the service role runs in production.
-	await db.query('select public.sync_content($1::jsonb, $2::jsonb)', [
-		JSON.stringify(mirror.territories),
-		JSON.stringify(mirror.meetings),
-	]);
+	try {
+		const mirror = readContentMirror();
+		// The owner connection bypasses RLS; this is the same upsert the service role runs in production.
+		await db.query('select public.sync_content($1::jsonb, $2::jsonb)', [
+			JSON.stringify(mirror.territories),
+			JSON.stringify(mirror.meetings),
+		]);
+	} catch (error) {
+		// A content file being edited may be invalid for a moment: the database still starts, and the
+		// dev server mirrors content again once the file is valid (and says what is wrong meanwhile).
+		console.error(`Content not mirrored at start: ${error instanceof Error ? error.message : error}`);
+	}
 	const server = await servePGlite(db, options.port);
 	return {
 		url: server.url,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { config as getConfig } from '../../../../netlify/functions/meeting.mts';
 import { config as registerConfig } from '../../../../netlify/functions/meeting-registrations.mts';
 import { config as cancelConfig } from '../../../../netlify/functions/registration-cancel.mts';
@@ -190,19 +190,23 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 			email: '',
 			phone: '05 53 00 00 01',
 		});
-		// A phone-only registrant gets no email: the coordinator calls them.
-		expect(env.mails.map((m) => [m.to, m.subject])).toStrictEqual([
-			['personnem1@example.fr', 'Inscription confirmée : Test'],
-			['personnem2@example.fr', 'Liste d’attente : Test'],
-		]);
+		// Sent after the answer, in the background. A phone-only registrant gets no email: the coordinator calls them.
+		await vi.waitFor(() =>
+			expect(env.mails.map((m) => [m.to, m.subject])).toStrictEqual([
+				['personnem1@example.fr', 'Inscription confirmée : Test'],
+				['personnem2@example.fr', 'Liste d’attente : Test'],
+			]),
+		);
 		expect(env.mails[0]?.text).toContain(seated.cancelUrl);
 		env.mails.length = 0;
 		await fetch(`${env.url}/api/registrations/${new URL(seated.cancelUrl).searchParams.get('jeton')}/cancel`, {
 			method: 'POST',
 		});
-		expect(env.mails.map((m) => [m.to, m.subject])).toStrictEqual([
-			['personnem2@example.fr', 'Une place s’est libérée : Test'],
-		]);
+		await vi.waitFor(() =>
+			expect(env.mails.map((m) => [m.to, m.subject])).toStrictEqual([
+				['personnem2@example.fr', 'Une place s’est libérée : Test'],
+			]),
+		);
 		expect(env.mails[0]?.text).toMatch(
 			/Votre inscription \(numéro [A-HJKMNP-Z2-9]{6}\) à « Test », le .+ est confirmée/,
 		);

@@ -1,9 +1,9 @@
 import { registrationInputSchema, toRegistrationArgs } from '../../domain/registration.ts';
 import { getDataPort } from '../db/index.ts';
 import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
-import { readEnv } from '../env.ts';
+import { readEnv, type ServerEnv } from '../env.ts';
 import { formErrorPage, isFormPost, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
-import { createMailTransport, type MailTransport, sendAfterWrite } from '../mail/mail-port.ts';
+import { deliverInBackground, type MailTransport, sharedMailTransport } from '../mail/mail-port.ts';
 import { clientHash, type RequestContext, siteOrigin } from '../request.ts';
 
 const MEETING_ID = /^[a-z0-9-]{1,80}$/;
@@ -27,7 +27,28 @@ const REGISTRATION_FORM = (meetingId: string) => ({
 	backUrl: `/reunions/${meetingId}/#inscription`,
 });
 
-const defaultMail = () => createMailTransport(readEnv());
+let env: ServerEnv | undefined;
+/** The environment, read once per process: it does not change while a function instance lives, and parsing it costs. */
+const serverEnv = () => (env ??= readEnv());
+const defaultMail = () => sharedMailTransport(serverEnv());
+
+/** Where a cancel link points; the database appends the token (only the answer and the message hold it). */
+const CANCEL_PATH = '/reunions/annulation/?jeton=';
+
+/** Netlify's context lets work continue after the answer (`waitUntil`); other servers simply keep running. */
+type ContextWithWaitUntil = RequestContext & { waitUntil?: (promise: Promise<unknown>) => void };
+
+/** Sends the outbox after the answer, without making the resident wait; the outbox keeps what is not sent. */
+function deliverAfterAnswer(context: RequestContext, port: DataPort, mail: () => MailTransport, origin: string) {
+	try {
+		const delivery = deliverInBackground(port, mail(), origin);
+		(context as ContextWithWaitUntil).waitUntil?.(delivery);
+	} catch (error) {
+		console.error(
+			`mail not sent now (a later delivery or the daily maintenance will retry): ${(error as Error).message}`,
+		);
+	}
+}
 
 const notFound = () => problem(404, 'meeting_not_found', MESSAGES.meeting_not_found!);
 
@@ -60,7 +81,9 @@ export function createGetMeeting(dataPort: () => DataPort) {
 /**
  * `POST /api/meetings/{meetingId}/registrations`, JSON or form: 201 with the new registration,
  * 200 with the existing one for the same person; a form post is answered with a 303 to the
- * confirmation page, or with a French page listing what to correct.
+ * confirmation page, or with a French page listing what to correct. One database call: the
+ * registration and its confirmation message are written together; the message is sent after
+ * the answer (see `deliverInBackground`).
  */
 export function createRegister(dataPort: () => DataPort, mail: () => MailTransport = defaultMail) {
 	return async (request: Request, context: RequestContext): Promise<Response> => {
@@ -68,11 +91,19 @@ export function createRegister(dataPort: () => DataPort, mail: () => MailTranspo
 		if (!MEETING_ID.test(id)) return notFound();
 		const input = await readInput(request, registrationInputSchema);
 		if (!input.ok) return input.isForm ? formErrorPage(input.response, REGISTRATION_FORM(id)) : input.response;
+		let origin: string;
+		let port: DataPort;
 		let result: RegistrationResult;
 		try {
-			result = await dataPort().callRpc<RegistrationResult>(
+			const environment = serverEnv();
+			origin = siteOrigin(request, environment);
+			port = dataPort();
+			result = await port.callRpc<RegistrationResult>(
 				'register_for_meeting',
-				toRegistrationArgs(id, input.data, clientHash(context)),
+				{
+					...toRegistrationArgs(id, input.data, clientHash(context, environment)),
+					p_cancel_url_prefix: `${origin}${CANCEL_PATH}`,
+				},
 				ANON,
 			);
 		} catch (error) {
@@ -82,14 +113,9 @@ export function createRegister(dataPort: () => DataPort, mail: () => MailTranspo
 				: problemFromError(error, MESSAGES);
 			return input.isForm ? formErrorPage(response, REGISTRATION_FORM(id)) : response;
 		}
-		const origin = siteOrigin(request);
-		const cancelUrl = result.cancelToken ? `${origin}/reunions/annulation/?jeton=${result.cancelToken}` : null;
-		await sendAfterWrite(
-			dataPort(),
-			mail(),
-			origin,
-			result.cancelToken && cancelUrl ? { cancelToken: result.cancelToken, cancelUrl } : undefined,
-		);
+		const cancelUrl = result.cancelToken ? `${origin}${CANCEL_PATH}${result.cancelToken}` : null;
+		// A new registration queued its confirmation; the same person again queued nothing.
+		if (!result.isExisting) deliverAfterAnswer(context, port, mail, origin);
 		if (input.isForm) {
 			const query = new URLSearchParams({ ref: result.reference, statut: result.status });
 			if (result.cancelToken) query.set('jeton', result.cancelToken);
@@ -115,13 +141,14 @@ export function createCancel(dataPort: () => DataPort, mail: () => MailTransport
 		const isForm = isFormPost(request);
 		if (!CANCEL_TOKEN.test(token)) return problem(404, 'registration_not_found', MESSAGES.registration_not_found!);
 		try {
-			const result = await dataPort().callRpc<{ meetingId: string; reference: string }>(
+			const port = dataPort();
+			const result = await port.callRpc<{ meetingId: string; reference: string }>(
 				'cancel_registration',
 				{ p_cancel_token: token },
 				ANON,
 			);
-			// The first person waiting may have been promoted: tell them now.
-			await sendAfterWrite(dataPort(), mail(), siteOrigin(request));
+			// The first person waiting may have been promoted (the database queued their message): tell them.
+			deliverAfterAnswer(context, port, mail, siteOrigin(request, serverEnv()));
 			if (isForm) return seeOther(`/reunions/annulation/confirmee/?reunion=${result.meetingId}`);
 			return json({ status: 'cancelled', reference: result.reference });
 		} catch (error) {
@@ -130,6 +157,10 @@ export function createCancel(dataPort: () => DataPort, mail: () => MailTransport
 	};
 }
 
-export const getMeeting = createGetMeeting(() => getDataPort());
-export const register = createRegister(() => getDataPort());
-export const cancelRegistration = createCancel(() => getDataPort());
+let port: DataPort | undefined;
+/** The process's data port (getDataPort reads the environment on every call even when it has one). */
+const processPort = () => (port ??= getDataPort(serverEnv()));
+
+export const getMeeting = createGetMeeting(processPort);
+export const register = createRegister(processPort);
+export const cancelRegistration = createCancel(processPort);

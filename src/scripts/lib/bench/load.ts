@@ -14,6 +14,8 @@ export type LoadResult = {
 	/** Connection errors and timeouts (no response at all). */
 	errors: number;
 	timeouts: number;
+	/** Every response's time, sorted (ms), to merge runs; not meant for the report. */
+	latencies?: number[];
 };
 
 /** Nearest-rank percentile of sorted values (milliseconds). */
@@ -83,6 +85,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
 					status,
 					errors: result.errors,
 					timeouts: result.timeouts,
+					latencies: sorted,
 				});
 			},
 		);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,11 +35,19 @@ process.on('exit', () => {
  * Starts `node <script>` with a clean database environment plus `env`; stdout and stderr go to
  * `logFile` (and are scanned for `waitForLine`), so a chatty child never blocks on a full pipe.
  */
-export function startNode(script: string, env: Record<string, string>, logFile: string): NodeChild {
+export function startNode(
+	script: string,
+	env: Record<string, string>,
+	logFile: string,
+	args: string[] = [],
+): NodeChild {
 	const childEnv: NodeJS.ProcessEnv = { ...process.env };
 	for (const name of DATABASE_VARIABLES) delete childEnv[name];
 	const startedAt = performance.now();
-	const child = spawn(process.execPath, [script], { env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [script, ...args], {
+		env: { ...childEnv, ...env },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	running.add(child);
 	const log = createWriteStream(logFile);
 	const lines: { line: string; at: number }[] = [];
@@ -138,10 +146,51 @@ export function processMemory(pid: number): { rss: number; peak: number } {
 
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 
+/** Fields of /proc/<pid>/stat after the command name (which may hold spaces): state is [0], ppid [1]. */
+function statFields(pid: number): string[] {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** CPU time (user + system) a process has used so far, in seconds, from /proc/<pid>/stat (Linux). */
 export function cpuSeconds(pid: number): number {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	// Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	const fields = statFields(pid);
+	// utime and stime are the 12th and 13th fields after the name.
 	return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** The PostgreSQL postmaster listening on `port` (its command line holds `-p <port>`), if any. */
+export function findPostmaster(port: number): number | undefined {
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+			if (!/(^|\/)postgres$/.test(argv[0] ?? '')) continue;
+			const flag = argv.indexOf('-p');
+			if (flag >= 0 && argv[flag + 1] === String(port)) return Number(entry);
+		} catch {
+			// The process ended while we looked.
+		}
+	}
+	return undefined;
+}
+
+/**
+ * CPU time of a process tree one level deep, in seconds: the process itself, the children it has
+ * already waited for (cutime, cstime) and its live children. For a PostgreSQL postmaster, this is
+ * every backend, including those whose connection has closed.
+ */
+export function treeCpuSeconds(pid: number): number {
+	const own = statFields(pid);
+	let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const fields = statFields(Number(entry));
+			if (Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12]);
+		} catch {
+			// The process ended while we looked.
+		}
+	}
+	return ticks / CLOCK_TICKS;
 }
