@@ -31,6 +31,9 @@ export default defineConfig({
 	},
 	devToolbar: { enabled: false },
 	vite: {
+		// The browser tests set DEV_LIVE_RELOAD=off: files they write (a meeting, minutes) must not
+		// reload the pages other tests are driving at the same moment. People keep live reload.
+		...(process.env.DEV_LIVE_RELOAD === 'off' ? { server: { hmr: false } } : {}),
 		// The islands' dependencies are optimised when `astro dev` starts, not on the first visit to an
 		// island page (which makes Vite reload that page).
 		optimizeDeps: { include: ['leaflet', 'preact', 'preact/hooks', 'zod', '@date-fns/tz'] },

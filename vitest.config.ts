@@ -3,9 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
 	test: {
 		// Vitest's default on this 2-core machine is one worker: every file would wait for the one
-		// before. Three: the browser files (mostly waiting on Chromium and the dev server) run one at a
-		// time beside the unit files, which run two at a time.
-		maxWorkers: 3,
+		// before. Both projects share one pool of two (same isolate and maxWorkers settings): measured,
+		// a third worker only adds contention (the dev server and PGlite are single-threaded).
+		maxWorkers: 2,
 		projects: [
 			{
 				test: {
@@ -16,7 +16,6 @@ export default defineConfig({
 					// Files share their workers' loaded modules (zod, PGlite's wasm, the handlers): each
 					// test file builds its own databases, so nothing else carries over between files.
 					isolate: false,
-					maxWorkers: 2,
 				},
 			},
 			{
@@ -25,7 +24,10 @@ export default defineConfig({
 					include: ['src/test/site/**/*.test.ts'],
 					environment: 'node',
 					globalSetup: ['src/test/site/global-setup.ts'],
-					fileParallelism: false,
+					// Browser files run side by side against the one shared dev server: each works on its
+					// own meetings and proposals, and pages do not live-reload under the tests (DEV_LIVE_RELOAD).
+					// Not isolated, as the unit project, so that both projects' files share the workers.
+					isolate: false,
 					testTimeout: 60_000,
 					hookTimeout: 240_000,
 				},

@@ -36,6 +36,8 @@ const SAMPLE_CALLS: Record<string, () => string> = {
 		`public.submit_proposal(p_title => 'Titre correct', p_description => 'Une description correcte.', p_theme => 'autre', p_territory_id => 'nontronnais')`,
 	support_proposal: () =>
 		`public.support_proposal(p_proposal_id => ${ids.publishedId}, p_full_name => 'Soutien', p_email => 'soutien@example.fr')`,
+	confirm_support: () => `public.confirm_support(p_token => '${'0'.repeat(64)}')`,
+	purge_unconfirmed_supports: () => 'public.purge_unconfirmed_supports()',
 	decide_proposal: () => `public.decide_proposal(p_proposal_id => ${ids.pendingId}, p_status => 'published')`,
 	list_public_proposals: () => 'public.list_public_proposals()',
 	get_public_proposal: () => `public.get_public_proposal(p_proposal_id => ${ids.publishedId})`,
@@ -50,6 +52,14 @@ const SAMPLE_CALLS: Record<string, () => string> = {
 	coordinator_dashboard: () => 'public.coordinator_dashboard()',
 	audit_entries: () => 'public.audit_entries()',
 	proposal_next_statuses: () => 'public.proposal_next_statuses()',
+	coordinator_cancel_registration: () =>
+		`public.coordinator_cancel_registration(p_meeting_id => 'm-seed', p_reference => 'ABCDEF')`,
+	coordinator_confirm_registration: () =>
+		`public.coordinator_confirm_registration(p_meeting_id => 'm-seed', p_reference => 'ABCDEF')`,
+	coordinator_update_registration: () =>
+		`public.coordinator_update_registration(p_meeting_id => 'm-seed', p_reference => 'ABCDEF', p_full_name => 'Autre Nom', p_email => 'autre@example.fr')`,
+	council_agenda: () => `public.council_agenda(p_meeting_id => 'm-seed')`,
+	proposal_agenda_meeting: () => `public.proposal_agenda_meeting(p_proposal_id => ${ids.publishedId})`,
 	access_map: () => `public.access_map(p_territory => 'nontronnais')`,
 	import_access_data: () =>
 		`public.import_access_data(p_perimeters => '[{"id": "nontronnais", "communes": ["24311"]}]')`,
@@ -151,11 +161,14 @@ describe('catalog-driven checks', () => {
 		expect(await executableFunctions('anon')).toStrictEqual([
 			'access_map',
 			'cancel_registration',
+			'confirm_support',
+			'council_agenda',
 			'get_public_proposal',
 			'health_check',
 			'list_public_proposals',
 			'meeting_availability',
 			'note_sign_in_attempt',
+			'proposal_agenda_meeting',
 			'queue_registration_message',
 			'register_for_meeting',
 			'submit_proposal',

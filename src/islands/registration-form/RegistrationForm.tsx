@@ -3,11 +3,14 @@ import { registrationInputSchema } from '../../lib/domain/registration.ts';
 import { PARTICIPANT_SELF_LABELS } from '../../lib/domain/vocabulary.ts';
 import { ErrorSummary, FieldError, Honeypot } from '../forms/FieldError.tsx';
 import { useValidatedForm } from '../forms/use-validated-form.ts';
+import { fillCouncilAgenda } from './CouncilAgendaList.tsx';
 
 type RegistrationFormProps = {
 	meetingId: string;
 	capacity: number;
 	communes: { code: string; name: string }[];
+	/** The id of the page's static section that the live list of proposals on the agenda replaces. */
+	agendaTargetId?: string;
 };
 
 type Done = { status: 'confirmed' | 'waitlisted'; reference: string; cancelUrl: string | null; isExisting?: boolean };
@@ -18,8 +21,10 @@ const FIELD_ORDER = ['fullName', 'communeCode', 'email', 'phone', 'category', 'n
  * The sign-up form. Rendered on the server as a plain form that posts to the API (and works
  * without JavaScript); once hydrated, it checks fields before sending, shows each French message
  * next to its field, announces errors, moves focus to the first one, and shows the result in place.
+ * The meeting page's one island, it also fills the page's static section of the proposals on the
+ * meeting's agenda with the live list (`agendaTargetId`, see CouncilAgendaList.tsx).
  */
-export default function RegistrationForm({ meetingId, capacity, communes }: RegistrationFormProps) {
+export default function RegistrationForm({ meetingId, capacity, communes, agendaTargetId }: RegistrationFormProps) {
 	const [done, setDone] = useState<Done | undefined>();
 	const [seats, setSeats] = useState<{ remaining: number; waitlisted: number } | undefined>();
 	const result = useRef<HTMLDivElement>(null);
@@ -36,6 +41,12 @@ export default function RegistrationForm({ meetingId, capacity, communes }: Regi
 			.then((body) => body && setSeats(body))
 			.catch(() => {});
 	}, [meetingId]);
+
+	// The page is static: once here, the proposals on the meeting's agenda are filled in place.
+	useEffect(() => {
+		const target = agendaTargetId ? document.getElementById(agendaTargetId) : null;
+		if (target) fillCouncilAgenda(meetingId, target).catch(() => {});
+	}, [meetingId, agendaTargetId]);
 
 	useEffect(() => {
 		if (done) result.current?.focus();

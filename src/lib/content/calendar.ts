@@ -1,4 +1,5 @@
 import { createEvent, type EventAttributes } from 'ics';
+import { formatDate } from '../domain/paris-time.ts';
 
 /** What a calendar invitation needs to know about a meeting; plain data so that handlers can reuse it. */
 export type CalendarMeeting = {
@@ -35,4 +36,41 @@ export function meetingCalendar(meeting: CalendarMeeting, pageUrl: URL): string 
 	const { error, value } = createEvent(attributes);
 	if (error || !value) throw new Error(`Calendar file for meeting ${meeting.id} could not be built: ${error}`);
 	return value;
+}
+
+/** A resident's proposal on the meeting's agenda, as the build read it. */
+export type CalendarAgendaProposal = { title: string; supports: number; url: string };
+
+/** The anchor of the meeting page's section listing, live, the proposals on the agenda. */
+export const AGENDA_PROPOSALS_ANCHOR = 'propositions-ordre-du-jour';
+
+/**
+ * The text of a meeting's calendar entry: its agenda items; for a meeting still to come, the
+ * residents' proposals on its agenda when the build could read them (dated, since the list moves
+ * until the meeting), and always the page's address where the list is kept up to date.
+ */
+export function meetingDescription(meeting: {
+	agenda: readonly string[];
+	pageUrl: URL;
+	isUpcoming: boolean;
+	/** Undefined when the build could not read the database; an empty list when it read none. */
+	proposals?: readonly CalendarAgendaProposal[] | undefined;
+	/** When the proposals were read (the build). */
+	readAt?: Date;
+}): string {
+	const parts = [`Ordre du jour :\n${meeting.agenda.map((item) => `- ${item}`).join('\n')}`];
+	if (!meeting.isUpcoming) return parts.join('\n\n');
+	const listUrl = new URL(`#${AGENDA_PROPOSALS_ANCHOR}`, meeting.pageUrl).href;
+	if (meeting.proposals && meeting.proposals.length > 0) {
+		const asOf = meeting.readAt ? ` (au ${formatDate(meeting.readAt)})` : '';
+		const lines = meeting.proposals.map(
+			(p) => `- ${p.title} (${p.supports} soutien${p.supports > 1 ? 's' : ''}) : ${p.url}`,
+		);
+		parts.push(`Propositions des habitants à l’ordre du jour${asOf} :\n${lines.join('\n')}`);
+	} else if (meeting.proposals) {
+		const asOf = meeting.readAt ? `au ${formatDate(meeting.readAt)}, ` : '';
+		parts.push(`Propositions des habitants à l’ordre du jour : ${asOf}aucune pour l’instant.`);
+	}
+	parts.push(`Liste à jour des propositions des habitants à l’ordre du jour : ${listUrl}`);
+	return parts.join('\n\n');
 }

@@ -96,6 +96,25 @@ export const supportInputSchema = z.object({
 });
 export type SupportInput = z.infer<typeof supportInputSchema>;
 
+/** How long the link that confirms a web support works, in days (the SQL function uses the same). */
+export const SUPPORT_CONFIRMATION_DAYS = 7;
+
+/**
+ * "Je soutiens" on the web: a name and an email address, to which the link that confirms the
+ * support is sent (it counts only once confirmed). A phone number cannot be confirmed this way:
+ * supports by phone go through the coordinator (`supportInputSchema` with a channel).
+ */
+export const webSupportInputSchema = supportInputSchema.extend({
+	contact: z
+		.string({ error: 'Indiquez votre adresse électronique.' })
+		.trim()
+		.max(254, { error: 'Cette adresse électronique est trop longue.' })
+		.refine((value) => z.email().safeParse(value).success, {
+			error:
+				'Indiquez une adresse électronique valide : nous y envoyons le lien qui confirme votre soutien. Sans adresse électronique, la conseillère peut enregistrer votre soutien par téléphone.',
+		}),
+});
+
 /** The RPC arguments of `support_proposal` for a validated support, from the web or entered by the coordinator. */
 export function toSupportArgs(
 	proposalId: string,

@@ -38,7 +38,7 @@ describe('daily maintenance', () => {
 		await seedMeeting(target.port, { id: 'maintenance', capacity: 5, startsAt: inDays(-100) });
 		const env = readEnv({ REGISTRATION_RETENTION_DAYS: '30' });
 		// The message of a registration being erased is deleted with it, never sent after the purge.
-		expect(await runMaintenance(target.port, env)).toStrictEqual({ purged: 1, sent: 0 });
-		expect(await runMaintenance(target.port, env)).toStrictEqual({ purged: 0, sent: 0 });
+		expect(await runMaintenance(target.port, env)).toStrictEqual({ purged: 1, unconfirmedSupports: 0, sent: 0 });
+		expect(await runMaintenance(target.port, env)).toStrictEqual({ purged: 0, unconfirmedSupports: 0, sent: 0 });
 	});
 });

@@ -5,7 +5,8 @@ import { createMailTransport, deliverOutbox } from './mail/mail-port.ts';
 
 /**
  * The daily job: erase registrants' personal data REGISTRATION_RETENTION_DAYS after their meeting
- * (default 90), and send any message still waiting in the outbox.
+ * (default 90), erase the web supports never confirmed within 7 days (their link has expired), and
+ * send any message still waiting in the outbox.
  */
 export async function runMaintenance(port: DataPort = getDataPort(), env: ServerEnv = readEnv()) {
 	const { purged } = await port.callRpc<{ purged: number }>(
@@ -13,9 +14,16 @@ export async function runMaintenance(port: DataPort = getDataPort(), env: Server
 		{ p_days: env.REGISTRATION_RETENTION_DAYS },
 		SERVICE,
 	);
+	const { purged: unconfirmedSupports } = await port.callRpc<{ purged: number }>(
+		'purge_unconfirmed_supports',
+		{},
+		SERVICE,
+	);
 	const sent = await deliverOutbox(port, createMailTransport(env), env.URL ?? 'http://localhost:4321');
-	console.info(`maintenance: ${purged} registrations erased, ${sent} messages sent`);
-	return { purged, sent };
+	console.info(
+		`maintenance: ${purged} registrations erased, ${unconfirmedSupports} unconfirmed supports erased, ${sent} messages sent`,
+	);
+	return { purged, unconfirmedSupports, sent };
 }
 
 /** Netlify scheduled function entry: no request body, no answer body. */

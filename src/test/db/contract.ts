@@ -237,7 +237,7 @@ export function describeDataPortContract(name: string, start: () => Promise<Cont
 			expect(JSON.stringify(published)).not.toMatch(/Auteur Privé|auteur@example\.fr/);
 		});
 
-		it('counts one support per person', async () => {
+		it('counts one support per person: a web support once confirmed, the coordinator’s at once', async () => {
 			const { id } = await db.callRpc<{ id: number }>(
 				'submit_proposal',
 				{
@@ -255,9 +255,15 @@ export function describeDataPortContract(name: string, start: () => Promise<Cont
 					{ p_proposal_id: id, p_full_name: 'Soutien', p_email: email },
 					ANON,
 				);
-			expect(await support('s1@example.fr')).toMatchObject({ supports: 1, isNew: true });
-			expect(await support('S1@example.fr ')).toMatchObject({ supports: 1, isNew: false });
-			expect(await support('s2@example.fr')).toMatchObject({ supports: 2, isNew: true });
+			expect(await support('s1@example.fr')).toMatchObject({ supports: 0, pendingSupports: 1, isNew: true });
+			expect(await support('S1@example.fr ')).toMatchObject({ supports: 0, pendingSupports: 1, isNew: false });
+			expect(await support('s2@example.fr')).toMatchObject({ supports: 0, pendingSupports: 2, isNew: true });
+			const byPhone = await db.callRpc<{ supports: number; isNew: boolean }>(
+				'support_proposal',
+				{ p_proposal_id: id, p_full_name: 'Par téléphone', p_phone: '05 53 00 00 01', p_channel: 'phone' },
+				coordinator,
+			);
+			expect(byPhone).toMatchObject({ supports: 1, isNew: true });
 		});
 
 		it('refuses what a role may not call, and unknown functions', async () => {

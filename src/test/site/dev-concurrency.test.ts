@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { proposalInputSchema, toProposalArgs } from '../../lib/domain/proposal';
 import { ANON } from '../../lib/server/db/port';
@@ -13,7 +14,12 @@ import { INTERNALS } from '../http/hostile';
  */
 const devUrl = inject('devUrl');
 const database = createPostgresAdapter({ url: inject('devDatabaseUrl'), database: 'pglite', max: 1 });
-afterAll(() => database.close());
+/** The database owner: reads the confirmation links' tokens from the outbox (what the mail log prints). */
+const owner = postgres(inject('devDatabaseUrl'), { max: 1, onnotice: () => {} });
+afterAll(async () => {
+	await database.close();
+	await owner.end();
+});
 
 async function postFrom(path: string, body: unknown, client: number) {
 	const response = await fetch(`${devUrl}${path}`, {
@@ -54,7 +60,7 @@ describe('npm run dev under concurrent sign-ups', () => {
 		expect(seats).toMatchObject({ capacity: 40, confirmed: 40, waitlisted: 60, remaining: 0 });
 	});
 
-	it('200 people support one proposal at once: 200 supports counted once each, no 5xx', async () => {
+	it('200 people support one proposal at once: 200 waiting for their confirmation, 0 counted; 200 confirmations at once: 200 counted, no 5xx', async () => {
 		const input = proposalInputSchema.parse({
 			title: 'Une navette vers la maison de santé',
 			description: 'Une navette le mardi matin vers la maison de santé, pour les hameaux sans voiture.',
@@ -75,7 +81,7 @@ describe('npm run dev under concurrent sign-ups', () => {
 			Array.from({ length: 200 }, (_, n) =>
 				postFrom(
 					`/api/proposals/${id}/supports`,
-					{ fullName: `Soutien ${n} Essai`, contact: `soutien-${n}@example.fr` },
+					{ fullName: `Soutien ${n} Essai`, contact: `soutien-${id}-${n}@example.fr` },
 					1000 + n,
 				),
 			),
@@ -83,10 +89,34 @@ describe('npm run dev under concurrent sign-ups', () => {
 		expect(answers.filter((a) => a.status >= 500)).toStrictEqual([]);
 		expect(answers.filter((a) => INTERNALS.test(a.text))).toStrictEqual([]);
 		expect(answers.map((a) => a.status)).toStrictEqual(Array(200).fill(201));
-		// Each support saw the count after its own: every value from 1 to 200 exactly once.
-		const counts = answers.map((a) => (JSON.parse(a.text) as { supports: number }).supports).sort((a, b) => a - b);
-		expect(counts).toStrictEqual(Array.from({ length: 200 }, (_, n) => n + 1));
-		const proposal = (await (await fetch(`${devUrl}/api/proposals/${id}`)).json()) as { supports: number };
-		expect(proposal.supports).toBe(200);
-	});
+		// None counts before its email is confirmed; each answer saw the waiting supports after its own.
+		expect(answers.map((a) => (JSON.parse(a.text) as { supports: number }).supports)).toStrictEqual(Array(200).fill(0));
+		const waiting = answers.map((a) => (JSON.parse(a.text) as { pendingSupports: number }).pendingSupports);
+		expect(waiting.sort((a, b) => a - b)).toStrictEqual(Array.from({ length: 200 }, (_, n) => n + 1));
+		const read = async () =>
+			(await (await fetch(`${devUrl}/api/proposals/${id}`)).json()) as {
+				supports: number;
+				pendingSupports: number;
+				status: string;
+				history: { to: string }[];
+			};
+		expect(await read()).toMatchObject({ supports: 0, pendingSupports: 200, status: 'published' });
+
+		const rows = await owner<{ token: string }[]>`
+			select o.payload ->> 'token' as token from public.outbox o join public.supports s on s.id = o.support_id
+			where s.proposal_id = ${id} and o.template = 'support_confirmation'`;
+		expect(rows).toHaveLength(200);
+		const confirmations = await Promise.all(
+			rows.map(({ token }, n) => postFrom('/api/supports/confirm', { token }, 2000 + n)),
+		);
+		expect(confirmations.filter((a) => a.status >= 500)).toStrictEqual([]);
+		expect(confirmations.filter((a) => INTERNALS.test(a.text))).toStrictEqual([]);
+		expect(confirmations.map((a) => a.status)).toStrictEqual(Array(200).fill(200));
+		// Each confirmation saw the count after its own: every value from 1 to 200 exactly once.
+		const counts = confirmations.map((a) => (JSON.parse(a.text) as { supports: number }).supports);
+		expect(counts.sort((a, b) => a - b)).toStrictEqual(Array.from({ length: 200 }, (_, n) => n + 1));
+		const proposal = await read();
+		expect(proposal).toMatchObject({ supports: 200, pendingSupports: 0, status: 'on_council_agenda' });
+		expect(proposal.history.filter((e) => e.to === 'on_council_agenda')).toHaveLength(1);
+	}, 120_000);
 });

@@ -26,6 +26,7 @@ export async function startDevServer(
 				PGLITE_DATA_DIR: dataDir,
 				DECAP_SERVER_PORT: String(cmsPort),
 				ASTRO_TELEMETRY_DISABLED: '1',
+				DEV_LIVE_RELOAD: 'off',
 				...extraEnv,
 			},
 			stdio: ['ignore', 'pipe', 'pipe'],

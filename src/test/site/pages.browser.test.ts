@@ -156,7 +156,7 @@ describe('reading the site in Chromium', () => {
 		const list = await open('/reunions/');
 		const href = await list.locator('#a-venir ~ ul .card a').first().getAttribute('href');
 		const meeting = await open(href ?? '/');
-		await expect(meeting.getByRole('heading', { name: 'Ordre du jour' }).count()).resolves.toBe(1);
+		await expect(meeting.getByRole('heading', { name: 'Ordre du jour', exact: true }).count()).resolves.toBe(1);
 		expect(await seriousViolations(meeting)).toStrictEqual([]);
 		const icsHref = await meeting.getByRole('link', { name: /Ajouter à mon agenda/ }).getAttribute('href');
 		const ics = await context.request.get(`${site.url}${icsHref}`);

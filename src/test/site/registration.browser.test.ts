@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signToken } from '../../lib/server/auth/jwt';
 import { ANON } from '../../lib/server/db/port';
@@ -90,7 +91,7 @@ describe('signing up for a council meeting in Chromium, under npm run dev', () =
 });
 
 describe('a resident’s proposal in Chromium, under npm run dev, without JavaScript', () => {
-	it('is submitted, published by the coordinator, supported, and reaches the council agenda at 20 supports', async () => {
+	it('is submitted, published by the coordinator, supported, and reaches the council agenda at 20 confirmed supports', async () => {
 		const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
 		const page = await context.newPage();
 		await page.goto(`${dev.url}/propositions/nouvelle/`);
@@ -117,30 +118,71 @@ describe('a resident’s proposal in Chromium, under npm run dev, without JavaSc
 		await page.goto(`${dev.url}/propositions/`);
 		await page.getByRole('link', { name: 'Un cabinet infirmier à Javerlhac' }).click();
 		await page.getByLabel('Prénom et nom *').fill('Voisine Solidaire');
-		await page.getByLabel('Courriel ou téléphone *').fill('voisine@example.fr');
+		await page.getByLabel('Adresse électronique *').fill('voisine@example.fr');
 		await page.getByRole('button', { name: 'Je soutiens cette proposition' }).click();
-		await page.waitForURL(/soutien=merci/, { timeout: 30_000 });
-		expect(await page.locator('main').innerText()).toContain('1 personne soutient cette proposition.');
+		await page.waitForURL(/soutien=envoye/, { timeout: 30_000 });
+		let text = await page.locator('main').innerText();
+		expect(text).toContain('0 soutien confirmé · 1 soutien en attente de confirmation');
+		expect(text).toContain('Dernière étape : ouvrez le message que nous venons de vous envoyer');
+		// Without an email address, the help text sends the person to the coordinator.
+		expect(text).toMatch(
+			/Pas d’adresse électronique \? Contactez la conseillère Pays de Santé (au [0-9 ]+ ou )?à [a-z-]+@[a-z.-]+ : elle enregistre votre soutien par téléphone ou sur papier, et il compte aussitôt\./,
+		);
 
-		// 19 more residents, straight to the same database (each call through `astro dev` starts a worker).
+		// The link of the message (the dev server's mail log prints it; the owner reads it from the outbox).
+		const owner = postgres(dev.databaseUrl, { max: 1, onnotice: () => {} });
+		const tokenOf = async (email: string) => {
+			const [row] = await owner<{ token: string }[]>`
+				select payload ->> 'token' as token from public.outbox
+				where template = 'support_confirmation' and recipient_email = ${email} order by id desc limit 1`;
+			return row?.token ?? '';
+		};
+		const link = `/propositions/soutien/confirmer/?jeton=${await tokenOf('voisine@example.fr')}`;
+		await page.goto(`${dev.url}${link}`);
+		// Opening the link changes nothing (mail scanners follow links): only the button confirms.
+		expect(await page.locator('h1').innerText()).toBe('Confirmer mon soutien');
+		await page.goto(`${dev.url}/propositions/${id}/`);
+		expect(await page.locator('main').innerText()).toContain('0 soutien confirmé · 1 soutien en attente');
+		await page.goto(`${dev.url}${link}`);
+		await page.getByRole('button', { name: 'Confirmer mon soutien' }).click();
+		await page.waitForURL(new RegExp(`/propositions/soutien/confirme/\\?numero=${id}$`), { timeout: 30_000 });
+		expect(await page.locator('h1').innerText()).toBe('Merci, votre soutien est confirmé');
+		expect(await page.locator('main').innerText()).toContain('1 soutien confirmé');
+
+		// 19 more residents, straight to the same database (each from its own client address), each
+		// confirming their own link.
 		const database = createPostgresAdapter({ url: dev.databaseUrl, database: 'pglite', max: 1 });
 		for (let i = 0; i < 19; i++) {
+			const email = `soutien${i}@example.fr`;
 			await database.callRpc(
 				'support_proposal',
-				{ p_proposal_id: id, p_full_name: `Soutien ${i}`, p_email: `soutien${i}@example.fr` },
+				{ p_proposal_id: id, p_full_name: `Soutien ${i}`, p_email: email, p_client_hash: `${i}`.padStart(64, 'c') },
 				ANON,
 			);
+			if (i === 18) {
+				await page.goto(`${dev.url}/propositions/${id}/`);
+				expect(await page.locator('main').innerText()).toContain('19 soutiens confirmés · 1 soutien en attente');
+			}
+			await database.callRpc('confirm_support', { p_token: await tokenOf(email) }, ANON);
 		}
 		await database.close();
-		await page.reload();
-		const text = await page.locator('main').innerText();
+		await owner.end();
+		await page.goto(`${dev.url}/propositions/${id}/`);
+		text = await page.locator('main').innerText();
+		expect(text).toContain('20 soutiens confirmés');
 		expect(text).toContain('Inscrite à l’ordre du jour du Conseil');
 		expect(text).toContain('(automatiquement, seuil de soutiens atteint)');
 		expect(text).toContain('Merci : la conseillère prend contact');
 		await context.close();
 
 		const withAxe = await browser.newContext({ locale: 'fr-FR' });
-		for (const path of ['/propositions/', `/propositions/${id}/`, '/propositions/nouvelle/']) {
+		for (const path of [
+			'/propositions/',
+			`/propositions/${id}/`,
+			'/propositions/nouvelle/',
+			`/propositions/soutien/confirmer/?jeton=${'0'.repeat(64)}`,
+			`/propositions/soutien/confirme/?numero=${id}`,
+		]) {
 			const axePage = await withAxe.newPage();
 			await axePage.goto(`${dev.url}${path}`);
 			expect(await seriousViolations(axePage), path).toStrictEqual([]);

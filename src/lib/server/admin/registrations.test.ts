@@ -5,7 +5,7 @@ import { coordinatorClaims, otherUserClaims, TEST_JWT_SECRET } from '../../../te
 import { pgliteTarget } from '../../../test/db/targets.ts';
 import { seedMeeting, startApiSite } from '../../../test/http/api-site.ts';
 import { signToken, verifyToken } from '../auth/jwt.ts';
-import { ANON } from '../db/port.ts';
+import { ANON, SERVICE } from '../db/port.ts';
 import { createListRegistrations, createRecordRegistration, registrationsCsv } from './registrations.ts';
 
 const verify = (token: string) => verifyToken(token, TEST_JWT_SECRET);
@@ -23,6 +23,9 @@ describe('coordinator registrations API', () => {
 		coordinator = await signToken(coordinatorClaims, TEST_JWT_SECRET);
 		otherUser = await signToken(otherUserClaims, TEST_JWT_SECRET);
 		await seedMeeting(site.port(), { id: 'admin', capacity: 10 });
+		await site
+			.port()
+			.callRpc('import_access_data', { p_communes: [{ code: '24311', name: 'Nontron', department: '24' }] }, SERVICE);
 		await site.port().callRpc(
 			'register_for_meeting',
 			{
@@ -30,6 +33,7 @@ describe('coordinator registrations API', () => {
 				p_full_name: '=HYPERLINK("http://x")',
 				p_category: 'habitants',
 				p_email: 'tableur@example.fr',
+				p_commune_code: '24311',
 				p_needs: 'Transport depuis Teyjat',
 				p_consent: true,
 			},
@@ -73,11 +77,13 @@ describe('coordinator registrations API', () => {
 		const text = await response.text();
 		const [header, row] = text.replace(/^\ufeff/, '').split('\r\n');
 		expect(header).toBe(
-			'Référence;Statut;Nom;Commune (code INSEE);Courriel;Téléphone;Catégorie;Besoin;Canal;Inscription le',
+			'Référence;Statut;Nom;Commune;Code commune (INSEE);Courriel;Téléphone;Catégorie;Besoin;Canal;Inscription le;Statut depuis le',
 		);
 		expect(row).toMatch(
-			/^[A-HJKMNP-Z2-9]{6};confirmée;"'=HYPERLINK\(""http:\/\/x""\)";;tableur@example\.fr;;Habitant·e;Transport depuis Teyjat;site;/,
+			/^[A-HJKMNP-Z2-9]{6};confirmée;"'=HYPERLINK\(""http:\/\/x""\)";Nontron;24311;tableur@example\.fr;;Habitant·e;Transport depuis Teyjat;en ligne;[a-z]+ \d{1,2} [a-zéû]+ \d{4} à \d{2} h \d{2};[a-z]+ \d{1,2} [a-zéû]+ \d{4} à \d{2} h \d{2}$/,
 		);
+		// No UTC timestamp, no stored English value, no INSEE code without its name.
+		expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T|;(web|phone|paper|confirmed|waitlisted|cancelled|habitants);/);
 	});
 
 	it('records a registration taken by phone (201), refuses bad input (400) and non-coordinators (401/403)', async () => {
@@ -110,7 +116,7 @@ describe('coordinator registrations API', () => {
 
 	it('writes an empty export with its header when nobody is registered', () => {
 		expect(registrationsCsv([]).split('\r\n')[0]).toBe(
-			'\ufeffRéférence;Statut;Nom;Commune (code INSEE);Courriel;Téléphone;Catégorie;Besoin;Canal;Inscription le',
+			'\ufeffRéférence;Statut;Nom;Commune;Code commune (INSEE);Courriel;Téléphone;Catégorie;Besoin;Canal;Inscription le;Statut depuis le',
 		);
 	});
 });

@@ -8,6 +8,7 @@ import type { DataPort } from '../db/port.ts';
 import { json, problem, problemFromError, readInput } from '../http.ts';
 import type { RequestContext } from '../request.ts';
 import { withAdminForms } from './forms.ts';
+import { channelLabel, communeName, formatDateTime, formatPhone, registrationStatusLabel } from './labels.ts';
 
 const MEETING_ID = /^[a-z0-9-]{1,80}$/;
 const MESSAGES = {
@@ -15,60 +16,75 @@ const MESSAGES = {
 	meeting_closed: 'Cette réunion est passée ou annulée.',
 };
 
-type Registration = {
+/** One registration as `public.meeting_registrations` returns it to the coordinator. */
+export type Registration = {
 	reference: string;
-	status: string;
+	status: 'confirmed' | 'waitlisted' | 'cancelled';
 	fullName: string | null;
 	communeCode: string | null;
+	/** From the database's communes table (null when the open data has not been imported). */
+	communeName: string | null;
 	email: string | null;
 	phone: string | null;
 	category: keyof typeof PARTICIPANT_CATEGORIES;
 	needs: string | null;
 	channel: string;
 	createdAt: string;
-};
-
-const STATUS_LABELS: Record<string, string> = {
-	confirmed: 'confirmée',
-	waitlisted: 'liste d’attente',
-	cancelled: 'annulée',
+	statusChangedAt: string;
 };
 
 /** What `public.meeting_registrations` returns to the coordinator. */
 export type AdminRegistrations = {
 	meetingId: string;
+	capacity: number;
+	isOpen: boolean;
 	counts: Partial<Record<'confirmed' | 'waitlisted' | 'cancelled', number>>;
 	byCategory: Partial<Record<keyof typeof PARTICIPANT_CATEGORIES, number>>;
 	registrations: Registration[];
 };
 
-/** The list as a spreadsheet-friendly CSV. */
-export function registrationsCsv(registrations: Registration[]): string {
-	const header = [
-		'Référence',
-		'Statut',
-		'Nom',
-		'Commune (code INSEE)',
-		'Courriel',
-		'Téléphone',
-		'Catégorie',
-		'Besoin',
-		'Canal',
-		'Inscription le',
-	];
+/**
+ * The columns of `inscriptions-{id}.csv`, in order: a stable key (documented in
+ * docs/operations.md, "Exports") and the French header the file carries.
+ */
+export const REGISTRATIONS_CSV_COLUMNS = [
+	{ key: 'reference', header: 'Référence' },
+	{ key: 'status', header: 'Statut' },
+	{ key: 'full_name', header: 'Nom' },
+	{ key: 'commune', header: 'Commune' },
+	{ key: 'commune_code', header: 'Code commune (INSEE)' },
+	{ key: 'email', header: 'Courriel' },
+	{ key: 'phone', header: 'Téléphone' },
+	{ key: 'category', header: 'Catégorie' },
+	{ key: 'needs', header: 'Besoin' },
+	{ key: 'channel', header: 'Canal' },
+	{ key: 'registered_at', header: 'Inscription le' },
+	{ key: 'status_changed_at', header: 'Statut depuis le' },
+] as const;
+
+/**
+ * The list as a spreadsheet-friendly CSV: French words for statuses, categories and channels,
+ * commune names (`communeNames` first, then the database's), dates in Paris time in full.
+ */
+export function registrationsCsv(
+	registrations: Registration[],
+	communeNames: ReadonlyMap<string, string> = new Map(),
+): string {
 	return spreadsheetCsv(
-		header,
+		REGISTRATIONS_CSV_COLUMNS.map((column) => column.header),
 		registrations.map((r) => [
 			r.reference,
-			STATUS_LABELS[r.status] ?? r.status,
-			r.fullName,
+			registrationStatusLabel(r.status),
+			r.fullName ?? 'données effacées',
+			communeName(r.communeCode, communeNames, r.communeName),
 			r.communeCode,
 			r.email,
-			r.phone,
+			formatPhone(r.phone),
 			PARTICIPANT_SELF_LABELS[r.category] ?? r.category,
 			r.needs,
-			r.channel === 'web' ? 'site' : r.channel === 'phone' ? 'téléphone' : 'papier',
-			r.createdAt,
+			channelLabel(r.channel),
+			formatDateTime(r.createdAt),
+			formatDateTime(r.statusChangedAt),
 		]),
 	);
 }
@@ -81,7 +97,7 @@ export function createListRegistrations(dataPort: () => DataPort, verify: TokenV
 		const id = context.params.meetingId ?? '';
 		if (!MEETING_ID.test(id)) return problem(404, 'meeting_not_found', MESSAGES.meeting_not_found);
 		try {
-			const list = await dataPort().callRpc<{ counts: object; byCategory: object; registrations: Registration[] }>(
+			const list = await dataPort().callRpc<AdminRegistrations>(
 				'meeting_registrations',
 				{ p_meeting_id: id },
 				auth.caller,

@@ -5,7 +5,13 @@ import { otherUserClaims } from '../../../test/db/contract.ts';
 import { pgliteTarget } from '../../../test/db/targets.ts';
 import { startApiSite } from '../../../test/http/api-site.ts';
 import { withAdminForms } from '../admin/forms.ts';
+import {
+	createCoordinatorCancel,
+	createCoordinatorConfirm,
+	createCoordinatorUpdateContact,
+} from '../admin/lifecycle.ts';
 import { createListRegistrations, createRecordRegistration } from '../admin/registrations.ts';
+import { ANON } from '../db/port.ts';
 import { readEnv } from '../env.ts';
 import {
 	createDecision,
@@ -24,6 +30,8 @@ const FUNCTIONS = join(import.meta.dirname, '../../../../netlify/functions');
 
 let site: Awaited<ReturnType<typeof startApiSite>>;
 let meetingId = '';
+/** A registration of that meeting, for the per-registration endpoints. */
+let reference = '';
 let passwordSetting: string | undefined = PASSWORD;
 
 beforeAll(async () => {
@@ -55,8 +63,33 @@ beforeAll(async () => {
 			config: { path: '/api/admin/meetings/:meetingId/registrations', method: 'POST' },
 			handler: withAdminForms(createRecordRegistration(port)),
 		},
+		{
+			config: { path: '/api/admin/meetings/:meetingId/registrations/:reference/cancel', method: 'POST' },
+			handler: withAdminForms(createCoordinatorCancel(port)),
+		},
+		{
+			config: { path: '/api/admin/meetings/:meetingId/registrations/:reference/confirm', method: 'POST' },
+			handler: withAdminForms(createCoordinatorConfirm(port)),
+		},
+		{
+			config: { path: '/api/admin/meetings/:meetingId/registrations/:reference/contact', method: 'POST' },
+			handler: withAdminForms(createCoordinatorUpdateContact(port)),
+		},
 	]);
 	meetingId = await site.meeting(30);
+	reference = (
+		await site.port().callRpc<{ reference: string }>(
+			'register_for_meeting',
+			{
+				p_meeting_id: meetingId,
+				p_full_name: 'Inscrite Web',
+				p_category: 'habitants',
+				p_phone: '05 53 00 00 03',
+				p_consent: true,
+			},
+			ANON,
+		)
+	).reference;
 }, 60_000);
 
 afterAll(async () => {
@@ -94,6 +127,13 @@ const ENDPOINTS = () => [
 		path: `/api/admin/meetings/${meetingId}/registrations`,
 		body: { fullName: 'Jeanne Roux', channel: 'phone', category: 'habitants', phone: '05 53 00 00 02' },
 	},
+	{
+		method: 'POST',
+		path: `/api/admin/meetings/${meetingId}/registrations/${reference}/contact`,
+		body: { fullName: 'Inscrite Corrigée', phone: '05 53 00 00 03' },
+	},
+	{ method: 'POST', path: `/api/admin/meetings/${meetingId}/registrations/${reference}/confirm` },
+	{ method: 'POST', path: `/api/admin/meetings/${meetingId}/registrations/${reference}/cancel` },
 ];
 
 function send(endpoint: { method: string; path: string; body?: object }, headers: Record<string, string> = {}) {
@@ -111,7 +151,9 @@ describe('access to the coordinator endpoints', () => {
 			.flatMap((file) => [...readFileSync(join(FUNCTIONS, file), 'utf8').matchAll(/'(\/api\/admin\/[^']+)'/g)])
 			.map((match) => (match[1] ?? '').replace(/:[A-Za-z]+/g, 'X'));
 		const tested = new Set(
-			ENDPOINTS().map((e) => e.path.split('?')[0]?.replace(meetingId, 'X').replace(/\/1\//, '/X/')),
+			ENDPOINTS().map((e) =>
+				e.path.split('?')[0]?.replace(meetingId, 'X').replace(`/${reference}/`, '/X/').replace(/\/1\//, '/X/'),
+			),
 		);
 		expect(paths.length).toBeGreaterThanOrEqual(7);
 		for (const path of paths) expect(tested, path).toContain(path);

@@ -47,7 +47,7 @@ type SupportConfirmationMessage = {
 export type OutboxMessage = RegistrationMessage | ProposalMessage | SupportConfirmationMessage;
 
 /** Where the link of a support confirmation message leads: a page with a button (a GET never confirms). */
-export const SUPPORT_CONFIRMATION_PATH = '/propositions/soutien/confirmer/?jeton=';
+const SUPPORT_CONFIRMATION_PATH = '/propositions/soutien/confirmer/?jeton=';
 
 export type Mail = { to: string; subject: string; text: string };
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { config as getConfig } from '../../../../netlify/functions/proposal.mts';
+import { config as confirmConfig } from '../../../../netlify/functions/proposal-support-confirm.mts';
 import { config as supportConfig } from '../../../../netlify/functions/proposal-supports.mts';
 import { config as listConfig } from '../../../../netlify/functions/proposals-list.mts';
 import { config as submitConfig } from '../../../../netlify/functions/proposals-submit.mts';
@@ -8,7 +9,13 @@ import { pgliteTarget } from '../../../test/db/targets.ts';
 import { seedMeeting, startApiSite } from '../../../test/http/api-site.ts';
 import { expectContractAnswer, hostileBody, hostileString } from '../../../test/http/hostile.ts';
 import { ANON } from '../db/port.ts';
-import { createGetProposal, createListProposals, createSubmitProposal, createSupport } from './proposals.ts';
+import {
+	createConfirmSupport,
+	createGetProposal,
+	createListProposals,
+	createSubmitProposal,
+	createSupport,
+} from './proposals.ts';
 
 describe('proposal endpoints under random and hostile input', () => {
 	let site: Awaited<ReturnType<typeof startApiSite>>;
@@ -18,7 +25,9 @@ describe('proposal endpoints under random and hostile input', () => {
 			{ config: submitConfig, handler: createSubmitProposal(port) },
 			{ config: listConfig, handler: createListProposals(port) },
 			{ config: getConfig, handler: createGetProposal(port) },
-			{ config: supportConfig, handler: createSupport(port) },
+			// Each accepted support mails a confirmation link: kept silent here.
+			{ config: supportConfig, handler: createSupport(port, () => ({ name: 'log', send: async () => {} })) },
+			{ config: confirmConfig, handler: createConfirmSupport(port) },
 		]);
 		await seedMeeting(site.port(), { capacity: 1 });
 		publishedId = (
@@ -74,13 +83,17 @@ describe('proposal endpoints under random and hostile input', () => {
 		);
 	}, 120_000);
 
-	it('answers 1,000 generated supports, list filters and ids with no 5xx', async () => {
-		const body = hostileBody({ fullName: fc.constant('Jeanne'), contact: fc.emailAddress() });
+	it('answers 1,000 generated supports, confirmations, list filters and ids with no 5xx', async () => {
+		const body = hostileBody({
+			fullName: fc.constant('Jeanne'),
+			contact: fc.emailAddress(),
+			token: fc.stringMatching(/^[0-9a-f]{64}$/),
+		});
 		await fc.assert(
 			fc.asyncProperty(
 				body,
 				hostileString,
-				fc.integer({ min: 0, max: 2 }),
+				fc.integer({ min: 0, max: 3 }),
 				async ({ type, body: payload }, value, kind) => {
 					const segment = encodeURIComponent(value.toWellFormed());
 					const response =
@@ -95,7 +108,13 @@ describe('proposal endpoints under random and hostile input', () => {
 								})
 							: kind === 1
 								? await fetch(`${site.url}/api/proposals?theme=${segment}&sort=${segment}&territory=${segment}`)
-								: await fetch(`${site.url}/api/proposals/${segment}`);
+								: kind === 2
+									? await fetch(`${site.url}/api/proposals/${segment}`)
+									: await fetch(`${site.url}/api/supports/confirm`, {
+											method: 'POST',
+											headers: type ? { 'Content-Type': type } : {},
+											body: payload,
+										});
 					await expectContractAnswer(response);
 				},
 			),

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { config as decisionConfig } from '../../../../netlify/functions/admin-proposal-decision.mts';
 import { config as recordSupportConfig } from '../../../../netlify/functions/admin-proposal-supports-record.mts';
 import { config as queueConfig } from '../../../../netlify/functions/admin-proposals.mts';
 import { config as exportConfig } from '../../../../netlify/functions/admin-proposals-export.mts';
 import { config as recordProposalConfig } from '../../../../netlify/functions/admin-proposals-record.mts';
 import { config as getConfig } from '../../../../netlify/functions/proposal.mts';
+import { config as confirmConfig } from '../../../../netlify/functions/proposal-support-confirm.mts';
 import { config as supportConfig } from '../../../../netlify/functions/proposal-supports.mts';
 import { config as listConfig } from '../../../../netlify/functions/proposals-list.mts';
 import { config as submitConfig } from '../../../../netlify/functions/proposals-submit.mts';
@@ -17,6 +18,7 @@ import { signToken, verifyToken } from '../auth/jwt.ts';
 import type { MailTransport } from '../mail/mail-port.ts';
 import type { Mail } from '../mail/messages.ts';
 import {
+	createConfirmSupport,
 	createDecision,
 	createExportProposals,
 	createGetProposal,
@@ -38,13 +40,30 @@ function startSite(start: () => Promise<ContractTarget>) {
 		{ config: listConfig, handler: createListProposals(port) },
 		{ config: getConfig, handler: createGetProposal(port) },
 		{ config: supportConfig, handler: createSupport(port, transport) },
+		{ config: confirmConfig, handler: createConfirmSupport(port, transport) },
 		{ config: queueConfig, handler: createModerationQueue(port, verify) },
 		{ config: decisionConfig, handler: createDecision(port, verify, transport) },
 		{ config: recordProposalConfig, handler: createRecordProposal(port, verify) },
-		{ config: recordSupportConfig, handler: createRecordSupport(port, verify) },
+		{ config: recordSupportConfig, handler: createRecordSupport(port, verify, transport) },
 		{ config: exportConfig, handler: createExportProposals(port, verify) },
 	]).then((site) => ({ ...site, mails }));
 }
+
+type Site = Awaited<ReturnType<typeof startSite>>;
+
+/** The confirmation links mailed to `to` so far (sent after the answer: waits for at least one). */
+async function confirmationTokens(site: Site, to: string): Promise<string[]> {
+	const tokens = () =>
+		site.mails
+			.filter((mail) => mail.to === to && mail.subject.startsWith('Confirmez votre soutien'))
+			.map((mail) => /\/propositions\/soutien\/confirmer\/\?jeton=([0-9a-f]{64})/.exec(mail.text)?.[1] ?? '');
+	await vi.waitFor(() => expect(tokens().length).toBeGreaterThan(0), { timeout: 10_000 });
+	return tokens();
+}
+
+/** Follows a confirmation link as the page's button does (JSON here). */
+const confirmSupport = (site: Site, token: string, ip = '192.0.2.50') =>
+	postJson(`${site.url}/api/supports/confirm`, { token }, ip);
 
 const proposal = {
 	title: 'Une navette pour la maison de santé',
@@ -186,22 +205,98 @@ describe('proposals over HTTP (embedded PGlite)', () => {
 		expect(((await response.json()) as { error: { fields: object } }).error.fields).toStrictEqual(fields);
 	});
 
-	it('counts one support per person: 201 then 200 with the count unchanged; 404 before publication', async () => {
+	it('takes a web support as waiting for its email confirmation: 201, then 200 with the counts unchanged', async () => {
 		const id = await submit();
 		const support = (contact: string) =>
 			postJson(`${site.url}/api/proposals/${id}/supports`, { fullName: 'Soutien', contact }, '192.0.2.44');
 		expect((await support('s@example.fr')).status).toBe(404);
 		await decide(id, 'published');
+		const waiting = { supports: 0, pendingSupports: 1, status: 'published', awaitingConfirmation: true };
 		const first = await support('s@example.fr');
-		expect([first.status, await first.json()]).toStrictEqual([201, { supports: 1, status: 'published' }]);
+		expect([first.status, await first.json()]).toStrictEqual([201, waiting]);
 		const again = await support(' S@Example.fr ');
-		expect([again.status, await again.json()]).toStrictEqual([200, { supports: 1, status: 'published' }]);
-		expect((await support('05 53 11 22 33')).status).toBe(201);
+		expect([again.status, await again.json()]).toStrictEqual([200, waiting]);
+		// A repeat minutes later sends no second link: the one just mailed keeps working.
+		const [token, ...more] = await confirmationTokens(site, 's@example.fr');
+		expect(more).toStrictEqual([]);
+		const mail = site.mails.find((m) => m.to === 's@example.fr');
+		expect(mail?.subject).toBe('Confirmez votre soutien : Une navette pour la maison de santé');
+		expect(mail?.text).toMatch(/Le lien est valable 7 jours, jusqu’au [a-z]+ \d{1,2} [a-zéû]+ \d{4} à \d{2} h \d{2}\./);
+		expect(mail?.text).toContain(`/propositions/${id}/`);
+
+		const confirmed = await confirmSupport(site, token!);
+		const counted = { proposalId: id, supports: 1, pendingSupports: 0, status: 'published' };
+		expect([confirmed.status, await confirmed.json()]).toStrictEqual([
+			200,
+			{ confirmed: true, alreadyConfirmed: false, ...counted },
+		]);
+		// The same link again, and the same person again: counted once.
+		const twice = await confirmSupport(site, token!);
+		expect([twice.status, await twice.json()]).toStrictEqual([
+			200,
+			{ confirmed: true, alreadyConfirmed: true, ...counted },
+		]);
+		const repeat = await support('s@example.fr');
+		expect([repeat.status, await repeat.json()]).toStrictEqual([
+			200,
+			{ supports: 1, pendingSupports: 0, status: 'published', awaitingConfirmation: false },
+		]);
+		const published = (await (await fetch(`${site.url}/api/proposals/${id}`)).json()) as Record<string, unknown>;
+		expect(published).toMatchObject({ supports: 1, pendingSupports: 0, supportThreshold: 20 });
+
+		// A phone number cannot be confirmed by mail: the web asks for an email, the coordinator takes phones.
+		const phone = await support('05 53 11 22 33');
+		expect(phone.status).toBe(400);
+		expect(((await phone.json()) as { error: { fields: Record<string, string> } }).error.fields.contact).toMatch(
+			/^Indiquez une adresse électronique valide.*la conseillère peut enregistrer votre soutien par téléphone\.$/,
+		);
 		await decide(id, 'accepted');
 		expect((await support('late@example.fr')).status).toBe(409);
 	});
 
-	it('tells the author and each supporter once per status change, never once per support', async () => {
+	it('answers a plain support form with a 303 to the proposal, and a confirmation form with a 303 to the result page', async () => {
+		const id = await submit();
+		await decide(id, 'published');
+		const post = (path: string, body: Record<string, string>) =>
+			fetch(`${site.url}${path}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'x-nf-client-connection-ip': '192.0.2.45' },
+				body: new URLSearchParams(body),
+				redirect: 'manual',
+			});
+		const supportForm = { fullName: 'Voisine', contact: 'voisine@example.fr', website: '' };
+		const first = await post(`/api/proposals/${id}/supports`, supportForm);
+		expect([first.status, first.headers.get('location')]).toStrictEqual([
+			303,
+			`/propositions/${id}/?soutien=envoye#soutenir`,
+		]);
+		const again = await post(`/api/proposals/${id}/supports`, supportForm);
+		expect(again.headers.get('location')).toBe(`/propositions/${id}/?soutien=attente#soutenir`);
+		const [token] = await confirmationTokens(site, 'voisine@example.fr');
+		const confirmed = await post('/api/supports/confirm', { token: token! });
+		expect([confirmed.status, confirmed.headers.get('location')]).toStrictEqual([
+			303,
+			`/propositions/soutien/confirme/?numero=${id}`,
+		]);
+		expect((await post('/api/supports/confirm', { token: token! })).headers.get('location')).toBe(
+			`/propositions/soutien/confirme/?numero=${id}&deja=1`,
+		);
+		expect((await post(`/api/proposals/${id}/supports`, supportForm)).headers.get('location')).toBe(
+			`/propositions/${id}/?soutien=deja#soutenir`,
+		);
+		// Refusals get a short French page.
+		const unknown = await post('/api/supports/confirm', { token: 'f'.repeat(64) });
+		expect([unknown.status, unknown.headers.get('content-type')]).toStrictEqual([404, 'text/html; charset=utf-8']);
+		expect(await unknown.text()).toContain('Ce lien de confirmation n’est pas valide');
+		const incomplete = await post('/api/supports/confirm', { token: 'abc' });
+		expect(incomplete.status).toBe(400);
+		expect(await incomplete.text()).toContain('Ce lien de confirmation n’est pas complet.');
+		const phone = await post(`/api/proposals/${id}/supports`, { ...supportForm, contact: '05 53 11 22 34' });
+		expect(phone.status).toBe(400);
+		expect(await phone.text()).toContain('Votre soutien n’est pas encore enregistré');
+	});
+
+	it('tells the author and each confirmed supporter once per status change, never once per support', async () => {
 		const id = await submit();
 		site.mails.length = 0;
 		await decide(id, 'published', coordinator, { answer: 'Nous regardons cela.' });
@@ -209,17 +304,26 @@ describe('proposals over HTTP (embedded PGlite)', () => {
 			['auteur@example.fr', 'Votre proposition : Publiée'],
 		]);
 		expect(site.mails[0]?.text).toContain('Réponse du Pays de Santé :\nNous regardons cela.');
-		for (const contact of ['un@example.fr', 'deux@example.fr', '05 53 00 00 07']) {
+		for (const contact of ['un@example.fr', 'deux@example.fr']) {
 			await postJson(`${site.url}/api/proposals/${id}/supports`, { fullName: 'Soutien', contact }, '192.0.2.77');
 		}
-		expect(site.mails).toHaveLength(1);
-		site.mails.length = 0;
+		const [token] = await confirmationTokens(site, 'un@example.fr');
+		await confirmationTokens(site, 'deux@example.fr');
+		expect((await confirmSupport(site, token!)).status).toBe(200);
 		await decide(id, 'under_study');
-		expect(site.mails.map((m) => [m.to, m.subject]).sort()).toStrictEqual([
-			['auteur@example.fr', 'Votre proposition : À l’étude'],
-			['deux@example.fr', 'Une proposition que vous soutenez : À l’étude'],
-			['un@example.fr', 'Une proposition que vous soutenez : À l’étude'],
-		]);
+		// « deux » never confirmed: their support does not count, and they are not told.
+		const statusMails = () =>
+			site.mails
+				.filter((m) => !m.subject.startsWith('Confirmez'))
+				.slice(1)
+				.map((m) => [m.to, m.subject])
+				.sort();
+		await vi.waitFor(() =>
+			expect(statusMails()).toStrictEqual([
+				['auteur@example.fr', 'Votre proposition : À l’étude'],
+				['un@example.fr', 'Une proposition que vous soutenez : À l’étude'],
+			]),
+		);
 	});
 
 	it('filters and sorts the public list, and refuses an unknown filter with 400', async () => {
@@ -288,11 +392,11 @@ describe('proposals over HTTP (embedded PGlite)', () => {
 		expect([...bytes.subarray(0, 3)]).toStrictEqual([0xef, 0xbb, 0xbf]); // UTF-8 byte-order mark for spreadsheets
 		const csv = bytes.subarray(3).toString('utf8');
 		expect(csv.split('\r\n')[0]).toBe(
-			'Numéro;Titre;Thème;Territoire;Commune;Statut;Motif;Réponse;Soutiens;Auteur;Courriel;Téléphone;Canal;Reçue le;Publiée le',
+			'Numéro;Titre;Thème;Territoire;Commune;Code commune (INSEE);Statut;Motif;Réponse;Soutiens;Auteur;Courriel;Téléphone;Canal;Reçue le;Publiée le',
 		);
 		expect(csv).toMatch(
 			new RegExp(
-				`\\r\\n${id};Reçue sur papier;Autre sujet;nontronnais;24311;Publiée;motif;;1;Auteur Privé;auteur@example\\.fr;;paper;`,
+				`\\r\\n${id};Reçue sur papier;Autre sujet;Nontronnais;commune au code INSEE 24311 \\(nom inconnu\\);24311;Publiée;motif;;1;Auteur Privé;auteur@example\\.fr;;papier;[a-z]+ \\d{1,2} [a-zéû]+ \\d{4} à \\d{2} h \\d{2};`,
 			),
 		);
 	});
@@ -315,15 +419,15 @@ const targets: [string, () => Promise<ContractTarget>][] = [['embedded PGlite', 
 const real = realPostgresAvailability();
 if (real.run) targets.push(['real PostgreSQL server, parallel connections', realPostgresTarget]);
 
-describe.each(targets)('200 simultaneous supports from 150 people (%s)', (_name, start) => {
-	let site: Awaited<ReturnType<typeof startSite>>;
+describe.each(targets)('200 simultaneous supports from 150 people, then their confirmations (%s)', (_name, start) => {
+	let site: Site;
 	beforeAll(async () => {
 		site = await startSite(start);
 		await seedMeeting(site.port(), { capacity: 1 });
 	}, 60_000);
 	afterAll(() => site?.stop());
 
-	it('counts exactly 150 and puts the proposal on the council agenda exactly once', async () => {
+	it('counts none until confirmed, then exactly 150, and puts the proposal on the council agenda exactly once', async () => {
 		const coordinator = await signToken(coordinatorClaims, TEST_JWT_SECRET);
 		const { id } = (await (await postJson(`${site.url}/api/proposals`, proposal)).json()) as { id: number };
 		await postJson(`${site.url}/api/admin/proposals/${id}/decision`, { status: 'published' }, '192.0.2.9', {
@@ -341,15 +445,30 @@ describe.each(targets)('200 simultaneous supports from 150 people (%s)', (_name,
 		const statuses = responses.map((r) => r.status);
 		expect(statuses.filter((s) => s === 201)).toHaveLength(150);
 		expect(statuses.filter((s) => s === 200)).toHaveLength(50);
-		const published = (await (await fetch(`${site.url}/api/proposals/${id}`)).json()) as {
-			supports: number;
-			status: string;
-			history: { to: string; by: string }[];
-		};
-		expect(published.supports).toBe(150);
-		expect(published.status).toBe('on_council_agenda');
+		const read = async () =>
+			(await (await fetch(`${site.url}/api/proposals/${id}`)).json()) as {
+				supports: number;
+				pendingSupports: number;
+				status: string;
+				history: { to: string; by: string }[];
+			};
+		expect(await read()).toMatchObject({ supports: 0, pendingSupports: 150, status: 'published' });
+
+		// One link per person (a repeat minutes later sends none), all followed at once.
+		await vi.waitFor(() => expect(site.mails.filter((m) => m.subject.startsWith('Confirmez')).length).toBe(150), {
+			timeout: 30_000,
+		});
+		const tokens = site.mails
+			.filter((m) => m.subject.startsWith('Confirmez'))
+			.map((m) => /jeton=([0-9a-f]{64})/.exec(m.text)?.[1] ?? '');
+		const confirmations = await Promise.all(
+			tokens.map((token, i) => confirmSupport(site, token, `198.18.0.${i % 250}`)),
+		);
+		expect(confirmations.map((r) => r.status)).toStrictEqual(Array(150).fill(200));
+		const published = await read();
+		expect(published).toMatchObject({ supports: 150, pendingSupports: 0, status: 'on_council_agenda' });
 		expect(published.history.filter((e) => e.to === 'on_council_agenda')).toStrictEqual([
 			expect.objectContaining({ by: 'system' }),
 		]);
-	}, 60_000);
+	}, 90_000);
 });

@@ -2,20 +2,22 @@ import { z } from 'zod';
 import {
 	parseProposalListQuery,
 	proposalInputSchema,
+	SUPPORT_CONFIRMATION_DAYS,
 	supportInputSchema,
 	toProposalArgs,
 	toSupportArgs,
+	webSupportInputSchema,
 } from '../../domain/proposal.ts';
 import { fieldErrors } from '../../domain/validation.ts';
-import { keysOf, PROPOSAL_STATUSES, PROPOSAL_THEMES } from '../../domain/vocabulary.ts';
+import { keysOf, PROPOSAL_STATUSES } from '../../domain/vocabulary.ts';
 import { withAdminForms } from '../admin/forms.ts';
+import { type ExportedProposal, proposalsCsv } from '../admin/proposals-csv.ts';
 import { defaultVerifier, requireCoordinator, type TokenVerifier } from '../auth/caller.ts';
-import { spreadsheetCsv } from '../csv.ts';
 import { getDataPort } from '../db/index.ts';
 import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
 import { readEnv } from '../env.ts';
-import { formErrorPage, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
-import { createMailTransport, type MailTransport, sendAfterWrite } from '../mail/mail-port.ts';
+import { formErrorPage, htmlPage, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
+import { createMailTransport, deliverInBackground, type MailTransport, sendAfterWrite } from '../mail/mail-port.ts';
 import { clientHash, type RequestContext, siteOrigin } from '../request.ts';
 
 const defaultMail = () => createMailTransport(readEnv());
@@ -27,6 +29,9 @@ const MESSAGES: Record<string, string> = {
 	proposal_closed: 'Cette proposition ne reçoit plus de soutiens : une décision a été prise.',
 	unknown_territory: 'Ce territoire n’existe pas.',
 	illegal_transition: 'Ce changement de statut n’est pas possible depuis le statut actuel.',
+	confirmation_not_found:
+		'Ce lien de confirmation n’est pas valide : il est incomplet, un lien plus récent l’a remplacé, ou le soutien non confirmé a été effacé. Soutenez à nouveau la proposition pour recevoir un nouveau lien.',
+	confirmation_expired: `Ce lien de confirmation a expiré : il était valable ${SUPPORT_CONFIRMATION_DAYS} jours. Soutenez à nouveau la proposition pour recevoir un nouveau lien.`,
 };
 
 const PROPOSAL_FORM = { title: 'Votre proposition n’est pas encore envoyée', backUrl: '/propositions/nouvelle/' };
@@ -43,6 +48,12 @@ function answerError(error: unknown): Response {
 	if (error instanceof DatabaseError && error.reason === 'contact_required') {
 		return problem(400, 'invalid_fields', 'Certaines informations sont à corriger.', {
 			contact: 'Indiquez une adresse électronique ou un numéro de téléphone valide.',
+		});
+	}
+	if (error instanceof DatabaseError && error.reason === 'email_required') {
+		return problem(400, 'invalid_fields', 'Certaines informations sont à corriger.', {
+			contact:
+				'Indiquez votre adresse électronique : nous y envoyons le lien qui confirme votre soutien. Sans adresse électronique, la conseillère peut enregistrer votre soutien par téléphone.',
 		});
 	}
 	if (error instanceof DatabaseError && error.reason === 'illegal_transition') {
@@ -108,27 +119,174 @@ export function createGetProposal(dataPort: () => DataPort) {
 	};
 }
 
-/** `POST /api/proposals/{id}/supports`: 201 `{ supports }`, or 200 with the count unchanged for a repeat. */
+/** What `support_proposal` answers. `supports` counts confirmed supports only. */
+type SupportResult = {
+	supports: number;
+	pendingSupports: number;
+	/** A new support row (waiting for its confirmation on the web, counted at once for the coordinator). */
+	isNew: boolean;
+	/** This call made the count go up (the coordinator's entries). */
+	counted: boolean;
+	/** The person's web support waits for its confirmation. */
+	awaitingConfirmation: boolean;
+	/** A confirmation link was queued: a new web support, or a repeat whose link was sent over 15 minutes ago. */
+	linkSent: boolean;
+	status: string;
+};
+
+/** Netlify's context lets work continue after the answer (`waitUntil`); other servers simply keep running. */
+type ContextWithWaitUntil = RequestContext & { waitUntil?: (promise: Promise<unknown>) => void };
+
+/** Sends the outbox after the answer, without making the resident wait; the outbox keeps what is not sent. */
+function deliverAfterAnswer(context: RequestContext, port: DataPort, mail: () => MailTransport, origin: string) {
+	try {
+		const delivery = deliverInBackground(port, mail(), origin);
+		(context as ContextWithWaitUntil).waitUntil?.(delivery);
+	} catch (error) {
+		console.error(
+			`mail not sent now (a later delivery or the daily maintenance will retry): ${(error as Error).message}`,
+		);
+	}
+}
+
+const plural = (count: number, word: string) => `${count} ${word}${count > 1 ? 's' : ''}`;
+
+/** 429 for supports, saying in French how long to wait (the limits are counted in SQL). */
+function supportRateLimited(error: DatabaseError): Response {
+	const seconds = Math.max(1, Number(error.detail) || 60);
+	const wait =
+		seconds > 5400
+			? `environ ${plural(Math.round(seconds / 3600), 'heure')}`
+			: plural(Math.ceil(seconds / 60), 'minute');
+	return problem(
+		429,
+		'rate_limited',
+		`Trop de soutiens envoyés en peu de temps depuis cette connexion ou pour cette adresse. Réessayez dans ${wait}.`,
+		undefined,
+		{ 'Retry-After': String(seconds) },
+	);
+}
+
+/**
+ * `POST /api/proposals/{id}/supports`: 201 `{ supports, pendingSupports, status, awaitingConfirmation }`
+ * for a new support, which counts only once its email is confirmed (the link is mailed after the
+ * answer); 200 with the count unchanged for a repeat by the same person (with a fresh link if
+ * theirs still waits and was sent over 15 minutes ago). A form post gets a 303 back to the
+ * proposal, which says what happened (`?soutien=envoye | renvoye | attente | deja`).
+ */
 export function createSupport(dataPort: () => DataPort, mail: () => MailTransport = defaultMail) {
 	return async (request: Request, context: RequestContext): Promise<Response> => {
 		const id = context.params.proposalId ?? '';
 		if (!PROPOSAL_ID.test(id)) return notFound();
-		const supportForm = { title: 'Votre soutien n’est pas encore compté', backUrl: `/propositions/${id}/#soutenir` };
-		const input = await readInput(request, supportInputSchema);
+		const supportForm = {
+			title: 'Votre soutien n’est pas encore enregistré',
+			backUrl: `/propositions/${id}/#soutenir`,
+		};
+		const input = await readInput(request, webSupportInputSchema);
 		if (!input.ok) return input.isForm ? formErrorPage(input.response, supportForm) : input.response;
 		try {
-			const result = await dataPort().callRpc<{ supports: number; isNew: boolean; status: string }>(
+			const port = dataPort();
+			const result = await port.callRpc<SupportResult>(
 				'support_proposal',
 				toSupportArgs(id, input.data, { clientHash: clientHash(context) }),
 				ANON,
 			);
-			// Reaching the threshold changes the status, which queues messages: send them now.
-			if (result.isNew && result.status === 'on_council_agenda')
-				await sendAfterWrite(dataPort(), mail(), siteOrigin(request));
-			if (input.isForm) return seeOther(`/propositions/${id}/?soutien=${result.isNew ? 'merci' : 'deja'}#soutenir`);
-			return json({ supports: result.supports, status: result.status }, result.isNew ? 201 : 200);
+			// The confirmation link was queued with the support: it is sent after the answer.
+			if (result.linkSent) deliverAfterAnswer(context, port, mail, siteOrigin(request));
+			if (input.isForm) {
+				const notice = result.isNew
+					? 'envoye'
+					: result.linkSent
+						? 'renvoye'
+						: result.awaitingConfirmation
+							? 'attente'
+							: 'deja';
+				return seeOther(`/propositions/${id}/?soutien=${notice}#soutenir`);
+			}
+			const { supports, pendingSupports, status, awaitingConfirmation } = result;
+			return json({ supports, pendingSupports, status, awaitingConfirmation }, result.isNew ? 201 : 200);
 		} catch (error) {
-			return input.isForm ? formErrorPage(answerError(error), supportForm) : answerError(error);
+			const response =
+				error instanceof DatabaseError && error.kind === 'rate_limited'
+					? supportRateLimited(error)
+					: answerError(error);
+			return input.isForm ? formErrorPage(response, supportForm) : response;
+		}
+	};
+}
+
+const CONFIRMATION_TOKEN = /^[0-9a-f]{64}$/;
+const INCOMPLETE_LINK =
+	'Ce lien de confirmation n’est pas complet. Ouvrez le lien entier reçu par courriel (copiez-le au besoin dans la barre d’adresse).';
+
+const confirmSupportSchema = z.object({
+	token: z.string({ error: INCOMPLETE_LINK }).trim().regex(CONFIRMATION_TOKEN, { error: INCOMPLETE_LINK }),
+});
+
+type ConfirmResult = {
+	proposalId: number;
+	alreadyConfirmed: boolean;
+	supports: number;
+	pendingSupports: number;
+	status: string;
+	statusChanged: boolean;
+};
+
+/** An expired link is gone for good (410); the other refusals keep their usual status. */
+function confirmationError(error: unknown): Response {
+	if (error instanceof DatabaseError && error.reason === 'confirmation_expired') {
+		return problem(410, 'confirmation_expired', MESSAGES.confirmation_expired!);
+	}
+	return answerError(error);
+}
+
+const escapeHtml = (text: string) =>
+	text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/** Without JavaScript, a refused confirmation gets a short French page with a way forward. */
+async function confirmationErrorPage(response: Response, error?: unknown): Promise<Response> {
+	const { error: problemBody } = (await response.json()) as {
+		error: { message: string; fields?: Record<string, string> };
+	};
+	const detail = error instanceof DatabaseError ? (error.detail ?? '') : '';
+	const back = PROPOSAL_ID.test(detail)
+		? `<a href="/propositions/${detail}/#soutenir">Revenir à la proposition</a>`
+		: '<a href="/propositions/">Voir les propositions</a>';
+	const messages = [...new Set([problemBody.message, ...Object.values(problemBody.fields ?? {})])];
+	return htmlPage(
+		response.status,
+		'Votre soutien n’est pas confirmé',
+		`${messages.map((message) => `<p>${escapeHtml(message)}</p>`).join('')}<p>${back}</p>`,
+		Object.fromEntries([...response.headers].filter(([name]) => name.toLowerCase() === 'retry-after')),
+	);
+}
+
+/**
+ * `POST /api/supports/confirm` with `token` (JSON or the form of the page the link opens): the
+ * support counts from now on, and at the threshold the proposal goes on the council agenda.
+ * 200 `{ confirmed: true, alreadyConfirmed, proposalId, supports, pendingSupports, status }` (again
+ * 200, counted once, for a second confirmation); a form post gets a 303 to the result page.
+ * 404 unknown link, 410 expired link, 409 proposal decided.
+ */
+export function createConfirmSupport(dataPort: () => DataPort, mail: () => MailTransport = defaultMail) {
+	return async (request: Request, context: RequestContext): Promise<Response> => {
+		const input = await readInput(request, confirmSupportSchema);
+		if (!input.ok) return input.isForm ? confirmationErrorPage(input.response) : input.response;
+		try {
+			const port = dataPort();
+			const result = await port.callRpc<ConfirmResult>('confirm_support', { p_token: input.data.token }, ANON);
+			// Reaching the threshold queued one message to the author and to each confirmed supporter.
+			if (result.statusChanged) deliverAfterAnswer(context, port, mail, siteOrigin(request));
+			if (input.isForm) {
+				return seeOther(
+					`/propositions/soutien/confirme/?numero=${result.proposalId}${result.alreadyConfirmed ? '&deja=1' : ''}`,
+				);
+			}
+			const { alreadyConfirmed, proposalId, supports, pendingSupports, status } = result;
+			return json({ confirmed: true, alreadyConfirmed, proposalId, supports, pendingSupports, status });
+		} catch (error) {
+			const response = confirmationError(error);
+			return input.isForm ? confirmationErrorPage(response, error) : response;
 		}
 	};
 }
@@ -214,8 +372,16 @@ export function createRecordProposal(dataPort: () => DataPort, verify: TokenVeri
 	};
 }
 
-/** `POST /api/admin/proposals/{id}/supports`: a support received by phone or on paper. */
-export function createRecordSupport(dataPort: () => DataPort, verify: TokenVerifier = defaultVerifier) {
+/**
+ * `POST /api/admin/proposals/{id}/supports`: a support received by phone or on paper. It counts at
+ * once (the coordinator vouches for it), also for a person whose web support waited for its
+ * confirmation: 201 when the count went up, 200 for a repeat.
+ */
+export function createRecordSupport(
+	dataPort: () => DataPort,
+	verify: TokenVerifier = defaultVerifier,
+	mail: () => MailTransport = defaultMail,
+) {
 	return async (request: Request, context: RequestContext): Promise<Response> => {
 		const auth = await requireCoordinator(request, verify);
 		if (!auth.ok) return auth.response;
@@ -224,69 +390,29 @@ export function createRecordSupport(dataPort: () => DataPort, verify: TokenVerif
 		const input = await readInput(request, supportInputSchema.and(z.object({ channel: CHANNEL })));
 		if (!input.ok) return input.response;
 		try {
-			const result = await dataPort().callRpc<{ supports: number; isNew: boolean; status: string }>(
+			const result = await dataPort().callRpc<SupportResult>(
 				'support_proposal',
 				toSupportArgs(id, input.data, { channel: input.data.channel }),
 				auth.caller,
 			);
-			return json({ supports: result.supports, status: result.status }, result.isNew ? 201 : 200);
+			// Reaching the threshold changes the status, which queues messages: send them now.
+			if (result.counted && result.status === 'on_council_agenda')
+				await sendAfterWrite(dataPort(), mail(), siteOrigin(request));
+			return json({ supports: result.supports, status: result.status }, result.isNew || result.counted ? 201 : 200);
 		} catch (error) {
 			return answerError(error);
 		}
 	};
 }
 
-type ExportedProposal = Record<'id' | 'supports', number> &
-	Record<'title' | 'theme' | 'territoryId' | 'status' | 'channel' | 'createdAt', string> &
-	Record<
-		'communeCode' | 'statusReason' | 'answer' | 'authorName' | 'authorEmail' | 'authorPhone' | 'publishedAt',
-		string | null
-	>;
-
-/** `GET /api/admin/proposals.csv`: every proposal with its status and answer, for spreadsheets. */
+/** `GET /api/admin/proposals.csv`: every proposal with its status and answer, for spreadsheets (columns: `proposalsCsv`). */
 export function createExportProposals(dataPort: () => DataPort, verify: TokenVerifier = defaultVerifier) {
 	return async (request: Request): Promise<Response> => {
 		const auth = await requireCoordinator(request, verify);
 		if (!auth.ok) return auth.response;
 		try {
 			const rows = await dataPort().callRpc<ExportedProposal[]>('proposals_export', {}, auth.caller);
-			const header = [
-				'Numéro',
-				'Titre',
-				'Thème',
-				'Territoire',
-				'Commune',
-				'Statut',
-				'Motif',
-				'Réponse',
-				'Soutiens',
-				'Auteur',
-				'Courriel',
-				'Téléphone',
-				'Canal',
-				'Reçue le',
-				'Publiée le',
-			];
-			const csv = spreadsheetCsv(
-				header,
-				rows.map((p) => [
-					String(p.id),
-					p.title,
-					PROPOSAL_THEMES[p.theme as keyof typeof PROPOSAL_THEMES] ?? p.theme,
-					p.territoryId,
-					p.communeCode,
-					PROPOSAL_STATUSES[p.status as keyof typeof PROPOSAL_STATUSES] ?? p.status,
-					p.statusReason,
-					p.answer,
-					String(p.supports),
-					p.authorName,
-					p.authorEmail,
-					p.authorPhone,
-					p.channel,
-					p.createdAt,
-					p.publishedAt,
-				]),
-			);
+			const csv = proposalsCsv(rows);
 			return new Response(csv, {
 				headers: {
 					'Content-Type': 'text/csv; charset=utf-8',
@@ -307,5 +433,6 @@ export const exportProposals = createExportProposals(() => getDataPort());
 export const listProposals = createListProposals(() => getDataPort());
 export const getProposal = createGetProposal(() => getDataPort());
 export const supportProposal = createSupport(() => getDataPort());
+export const confirmSupport = createConfirmSupport(() => getDataPort());
 export const moderationQueue = createModerationQueue(() => getDataPort());
 export const decideProposal = withAdminForms(createDecision(() => getDataPort()));
