@@ -1,5 +1,4 @@
 // @ts-check
-import netlify from '@astrojs/netlify';
 import preact from '@astrojs/preact';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
@@ -15,7 +14,8 @@ const site = process.env.URL ?? process.env.SITE_URL ?? 'http://localhost:4321';
 export default defineConfig({
 	site,
 	trailingSlash: 'ignore',
-	...(isDev ? {} : { adapter: netlify({ imageCDN: false }) }),
+	// Imported only when building: Netlify's packaging tools take about a second to load.
+	...(isDev ? {} : { adapter: (await import('@astrojs/netlify')).default({ imageCDN: false }) }),
 	integrations: [
 		preact(),
 		sitemap({

@@ -56,8 +56,9 @@ export function contentSync(): AstroIntegration {
 				server.httpServer?.once('listening', () => {
 					const address = server.httpServer?.address();
 					if (address && typeof address === 'object') siteUrl = `http://localhost:${address.port}`;
+					// Once the first pages have had the CPU: what changed while the server was stopped.
+					setTimeout(() => void run(60), 3000);
 				});
-				void run(60);
 				server.watcher.on('all', (_event, path) => {
 					if (!MIRRORED.test(relative(root, path).split(sep).join('/'))) return;
 					clearTimeout(timer);
