@@ -234,6 +234,13 @@ describe('the coordinator’s workspace in Chromium, under npm run dev', () => {
 		await register('Claude Attente', null, '05 24 00 00 02', 41);
 		const refs = await referencesOf(FULL_MEETING);
 		const context = await browser.newContext({ locale: 'fr-FR' });
+		// Residents see it full on the meeting's own page, with the waiting list.
+		const resident = await context.newPage();
+		await resident.goto(`${devUrl}/reunions/${FULL_MEETING}/`);
+		await expect
+			.poll(() => resident.locator('.seats').innerText(), { timeout: 20_000 })
+			.toBe('Complet : 2 personnes en liste d’attente. Vous pouvez vous y inscrire.');
+		await resident.close();
 		const page = await signIn(context);
 		const meetingPage = `${devUrl}/admin/reunions/${FULL_MEETING}/`;
 

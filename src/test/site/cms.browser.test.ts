@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { load } from 'js-yaml';
 import type { Browser, Page } from 'playwright-core';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CmsConfig } from '../../lib/content/cms-config';
 import { issueLines, readFrontmatter, schemas } from '../frontmatter';
@@ -212,4 +213,100 @@ describe('minutes that contradict their meeting, published from the CMS', () => 
 		// The next tests meet the site as it was.
 		await expect.poll(minutesPage, { timeout: 30_000 }).not.toContain('Comptes rendus à corriger');
 	}, 150_000);
+});
+
+/**
+ * The coordinator's loop through the CMS's own UI, for real (decap-server writes into content/):
+ * a meeting created in the CMS takes a registration on its page at once; its capacity lowered in
+ * the CMS moves the latest confirmed person back to the waiting list, and she is told.
+ */
+describe('a meeting created and changed in the CMS, under npm run dev', () => {
+	const SOURCE = '2027-01-nontronnais';
+	const COPY = `${SOURCE}-1`;
+	const path = join(ROOT, 'content/meetings', `${COPY}.md`);
+	const owner = postgres(inject('devDatabaseUrl'), { max: 1, onnotice: () => {} });
+	const seats = async () => {
+		const response = await fetch(`${devUrl}/api/meetings/${COPY}`);
+		return response.ok ? ((await response.json()) as Record<string, number>) : { status: response.status };
+	};
+	afterAll(async () => {
+		rmSync(path, { force: true });
+		await owner.end();
+	});
+
+	/** Opens the entry in the CMS, sets its capacity, publishes for real; returns the file written. */
+	async function publishCapacity(entry: string, capacity: number, duplicate: boolean) {
+		const { page, writes, errors, close } = await openCms({ persist: () => {} });
+		try {
+			await page.goto(`${devUrl}/admin/cms/#/collections/meetings/entries/${entry}`);
+			if (duplicate) {
+				await page.getByRole('button', { name: 'Publiée' }).click();
+				await page.getByRole('menuitem', { name: 'Dupliquer' }).click();
+				await page.getByLabel('Titre', { exact: true }).fill('Réunion d’essai créée dans le CMS');
+			}
+			await page.getByLabel('Nombre de places').fill(String(capacity));
+			const file = await publish(page, writes);
+			expect(errors).toStrictEqual([]);
+			return file;
+		} finally {
+			await close();
+		}
+	}
+
+	it('takes a registration on its page at once, then a lowered capacity moves the latest person to the waiting list and tells her', async () => {
+		expect(existsSync(path)).toBe(false);
+		try {
+			const file = await publishCapacity(SOURCE, 2, true);
+			expect(file.path).toBe(`content/meetings/${COPY}.md`);
+			await expect.poll(seats, { timeout: 30_000 }).toMatchObject({ capacity: 2, confirmed: 0 });
+
+			// Someone registered earlier by phone, then a resident signs up on the new meeting's page.
+			const first = await fetch(`${devUrl}/api/meetings/${COPY}/registrations`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', 'x-nf-client-connection-ip': '203.0.113.90' },
+				body: JSON.stringify({
+					fullName: 'Première Personne',
+					email: 'premiere@example.fr',
+					category: 'habitants',
+					consent: true,
+				}),
+			});
+			expect(first.status).toBe(201);
+			const context = await browser.newContext({ locale: 'fr-FR' });
+			const page = await context.newPage();
+			await expect
+				.poll(async () => (await page.goto(`${devUrl}/reunions/${COPY}/`))?.status(), { timeout: 30_000 })
+				.toBe(200);
+			await page.getByLabel('Prénom et nom *').fill('Résidente Du Cms');
+			await page.getByLabel('Adresse électronique').fill('residente-cms@example.fr');
+			await page.getByLabel('Habitant·e').check();
+			await page.getByLabel(/J’accepte que ces informations/).check();
+			await page.getByRole('button', { name: 'M’inscrire à la réunion' }).click();
+			await expect
+				.poll(() => page.getByRole('status').innerText(), { timeout: 20_000 })
+				.toContain('Votre place est réservée');
+			await context.close();
+			await expect.poll(seats).toMatchObject({ capacity: 2, confirmed: 2, waitlisted: 0 });
+
+			await publishCapacity(COPY, 1, false);
+			await expect.poll(seats, { timeout: 30_000 }).toMatchObject({ capacity: 1, confirmed: 1, waitlisted: 1 });
+			const rows = await owner<{ full_name: string; status: string }[]>`
+				select full_name, status from public.registrations where meeting_id = ${COPY} order by id`;
+			expect(rows.map((r) => `${r.full_name}: ${r.status}`)).toStrictEqual([
+				'Première Personne: confirmed',
+				'Résidente Du Cms: waitlisted',
+			]);
+			await expect
+				.poll(async () =>
+					(
+						await owner<{ template: string }[]>`
+							select o.template from public.outbox o join public.registrations r on r.id = o.registration_id
+							where r.meeting_id = ${COPY} and r.email = 'residente-cms@example.fr'`
+					).map((m) => m.template),
+				)
+				.toContain('moved_to_waitlist');
+		} finally {
+			rmSync(path, { force: true });
+		}
+	}, 180_000);
 });

@@ -43,11 +43,17 @@ async function seriousViolations(page: Page) {
 /** Follows the cancel link and confirms; axe runs inside the page, so only where JavaScript is on. */
 async function cancelFrom(page: Page, { withAxe }: { withAxe: boolean }) {
 	await page.getByRole('link', { name: 'annuler mon inscription' }).click();
-	await page.waitForURL(/\/reunions\/annulation\/\?jeton=[0-9a-f]{64}$/);
+	await page.waitForURL(/\/reunions\/annulation\/\?reunion=2027-01-nontronnais&jeton=[0-9a-f]{64}$/);
+	// The page names the meeting before anything is cancelled.
+	expect(await page.locator('main').innerText()).toContain('Conseil Pays de Santé du Nontronnais — janvier 2027');
 	if (withAxe) expect(await seriousViolations(page)).toStrictEqual([]);
 	await page.getByRole('button', { name: 'Confirmer l’annulation' }).click();
 	await page.waitForURL(/\/reunions\/annulation\/confirmee\//);
 	expect(await page.locator('h1').innerText()).toBe('Votre inscription est annulée');
+	// Nobody was waiting for this meeting's 35 seats: the page does not pretend someone got the place.
+	const text = await page.locator('main').innerText();
+	expect(text).toContain('Conseil Pays de Santé du Nontronnais — janvier 2027');
+	expect(text).not.toContain('personne suivante');
 }
 
 describe('signing up for a council meeting in Chromium, under npm run dev', () => {

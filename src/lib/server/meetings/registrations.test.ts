@@ -57,7 +57,7 @@ describe('meeting registration over HTTP (embedded PGlite)', () => {
 		const body = (await first.json()) as { status: string; reference: string; cancelUrl: string };
 		expect(body.status).toBe('confirmed');
 		expect(body.reference).toMatch(/^[A-HJKMNP-Z2-9]{6}$/);
-		expect(body.cancelUrl).toMatch(/\/reunions\/annulation\/\?jeton=[0-9a-f]{64}$/);
+		expect(body.cancelUrl).toMatch(/\/reunions\/annulation\/\?reunion=[a-z0-9-]+&jeton=[0-9a-f]{64}$/);
 		const again = await postJson(`${env.url}/api/meetings/${id}/registrations`, {
 			...person('a'),
 			email: 'PERSONNEa@example.fr',

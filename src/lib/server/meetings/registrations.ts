@@ -32,8 +32,11 @@ let env: ServerEnv | undefined;
 const serverEnv = () => (env ??= readEnv());
 const defaultMail = () => sharedMailTransport(serverEnv());
 
-/** Where a cancel link points; the database appends the token (only the answer and the message hold it). */
-const CANCEL_PATH = '/reunions/annulation/?jeton=';
+/**
+ * Where a cancel link points: the page names the meeting; the database appends the token (only the
+ * answer and the message hold it).
+ */
+const cancelPath = (meetingId: string) => `/reunions/annulation/?reunion=${meetingId}&jeton=`;
 
 /** Netlify's context lets work continue after the answer (`waitUntil`); other servers simply keep running. */
 type ContextWithWaitUntil = RequestContext & { waitUntil?: (promise: Promise<unknown>) => void };
@@ -102,7 +105,7 @@ export function createRegister(dataPort: () => DataPort, mail: () => MailTranspo
 				'register_for_meeting',
 				{
 					...toRegistrationArgs(id, input.data, clientHash(context, environment)),
-					p_cancel_url_prefix: `${origin}${CANCEL_PATH}`,
+					p_cancel_url_prefix: `${origin}${cancelPath(id)}`,
 				},
 				ANON,
 			);
@@ -113,7 +116,7 @@ export function createRegister(dataPort: () => DataPort, mail: () => MailTranspo
 				: problemFromError(error, MESSAGES);
 			return input.isForm ? formErrorPage(response, REGISTRATION_FORM(id)) : response;
 		}
-		const cancelUrl = result.cancelToken ? `${origin}${CANCEL_PATH}${result.cancelToken}` : null;
+		const cancelUrl = result.cancelToken ? `${origin}${cancelPath(id)}${result.cancelToken}` : null;
 		// A new registration queued its confirmation; the same person again queued nothing.
 		if (!result.isExisting) deliverAfterAnswer(context, port, mail, origin);
 		if (input.isForm) {
@@ -142,15 +145,23 @@ export function createCancel(dataPort: () => DataPort, mail: () => MailTransport
 		if (!CANCEL_TOKEN.test(token)) return problem(404, 'registration_not_found', MESSAGES.registration_not_found!);
 		try {
 			const port = dataPort();
-			const result = await port.callRpc<{ meetingId: string; reference: string }>(
+			const result = await port.callRpc<{ meetingId: string; reference: string; promoted: number }>(
 				'cancel_registration',
 				{ p_cancel_token: token },
 				ANON,
 			);
 			// The first person waiting may have been promoted (the database queued their message): tell them.
 			deliverAfterAnswer(context, port, mail, siteOrigin(request, serverEnv()));
-			if (isForm) return seeOther(`/reunions/annulation/confirmee/?reunion=${result.meetingId}`);
-			return json({ status: 'cancelled', reference: result.reference });
+			if (isForm) {
+				const query = new URLSearchParams({ reunion: result.meetingId, promu: String(result.promoted ?? 0) });
+				return seeOther(`/reunions/annulation/confirmee/?${query}`);
+			}
+			return json({
+				status: 'cancelled',
+				reference: result.reference,
+				meetingId: result.meetingId,
+				promoted: result.promoted ?? 0,
+			});
 		} catch (error) {
 			return problemFromError(error, MESSAGES);
 		}
