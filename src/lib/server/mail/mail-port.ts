@@ -147,3 +147,21 @@ export function deliverInBackground(port: DataPort, transport: MailTransport, si
 	})();
 	return state.running;
 }
+
+/** Netlify's context lets work continue after the answer (`waitUntil`); other servers simply keep running. */
+type ContextWithWaitUntil = { waitUntil?: (promise: Promise<unknown>) => void };
+
+/**
+ * Sends the outbox after the answer, without making the resident wait (handed to Netlify's
+ * `waitUntil` when there is one); the outbox keeps what is not sent.
+ */
+export function deliverAfterAnswer(context: object, port: DataPort, mail: () => MailTransport, origin: string): void {
+	try {
+		const delivery = deliverInBackground(port, mail(), origin);
+		(context as ContextWithWaitUntil).waitUntil?.(delivery);
+	} catch (error) {
+		console.error(
+			`mail not sent now (a later delivery or the daily maintenance will retry): ${(error as Error).message}`,
+		);
+	}
+}

@@ -3,7 +3,7 @@ import { getDataPort } from '../db/index.ts';
 import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
 import { readEnv, type ServerEnv } from '../env.ts';
 import { formErrorPage, isFormPost, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
-import { deliverInBackground, type MailTransport, sharedMailTransport } from '../mail/mail-port.ts';
+import { deliverAfterAnswer, type MailTransport, sharedMailTransport } from '../mail/mail-port.ts';
 import { clientHash, type RequestContext, siteOrigin } from '../request.ts';
 
 const MEETING_ID = /^[a-z0-9-]{1,80}$/;
@@ -37,21 +37,6 @@ const defaultMail = () => sharedMailTransport(serverEnv());
  * answer and the message hold it).
  */
 const cancelPath = (meetingId: string) => `/reunions/annulation/?reunion=${meetingId}&jeton=`;
-
-/** Netlify's context lets work continue after the answer (`waitUntil`); other servers simply keep running. */
-type ContextWithWaitUntil = RequestContext & { waitUntil?: (promise: Promise<unknown>) => void };
-
-/** Sends the outbox after the answer, without making the resident wait; the outbox keeps what is not sent. */
-function deliverAfterAnswer(context: RequestContext, port: DataPort, mail: () => MailTransport, origin: string) {
-	try {
-		const delivery = deliverInBackground(port, mail(), origin);
-		(context as ContextWithWaitUntil).waitUntil?.(delivery);
-	} catch (error) {
-		console.error(
-			`mail not sent now (a later delivery or the daily maintenance will retry): ${(error as Error).message}`,
-		);
-	}
-}
 
 const notFound = () => problem(404, 'meeting_not_found', MESSAGES.meeting_not_found!);
 

@@ -17,7 +17,7 @@ import { getDataPort } from '../db/index.ts';
 import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
 import { readEnv } from '../env.ts';
 import { formErrorPage, htmlPage, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
-import { createMailTransport, deliverInBackground, type MailTransport, sendAfterWrite } from '../mail/mail-port.ts';
+import { createMailTransport, deliverAfterAnswer, type MailTransport, sendAfterWrite } from '../mail/mail-port.ts';
 import { clientHash, type RequestContext, siteOrigin } from '../request.ts';
 
 const defaultMail = () => createMailTransport(readEnv());
@@ -133,21 +133,6 @@ type SupportResult = {
 	linkSent: boolean;
 	status: string;
 };
-
-/** Netlify's context lets work continue after the answer (`waitUntil`); other servers simply keep running. */
-type ContextWithWaitUntil = RequestContext & { waitUntil?: (promise: Promise<unknown>) => void };
-
-/** Sends the outbox after the answer, without making the resident wait; the outbox keeps what is not sent. */
-function deliverAfterAnswer(context: RequestContext, port: DataPort, mail: () => MailTransport, origin: string) {
-	try {
-		const delivery = deliverInBackground(port, mail(), origin);
-		(context as ContextWithWaitUntil).waitUntil?.(delivery);
-	} catch (error) {
-		console.error(
-			`mail not sent now (a later delivery or the daily maintenance will retry): ${(error as Error).message}`,
-		);
-	}
-}
 
 const plural = (count: number, word: string) => `${count} ${word}${count > 1 ? 's' : ''}`;
 
