@@ -45,7 +45,8 @@ export function contentSync(): AstroIntegration {
 						logger.info(describeSync(result));
 						void deliverInBackground(port, sharedMailTransport(env), siteUrl);
 					} catch (error) {
-						// At start the embedded database may still be opening: try again for a minute.
+						// At start the embedded database may still be opening, and a file just saved may be
+						// half-written: try again, every second.
 						if (attemptsLeft > 0) {
 							setTimeout(() => void run(attemptsLeft - 1), 1000);
 							return;
@@ -62,7 +63,8 @@ export function contentSync(): AstroIntegration {
 				server.watcher.on('all', (_event, path) => {
 					if (!MIRRORED.test(relative(root, path).split(sep).join('/'))) return;
 					clearTimeout(timer);
-					timer = setTimeout(() => void run(0), 50);
+					// A file read while the CMS is still writing it is invalid for a moment: a few tries.
+					timer = setTimeout(() => void run(3), 200);
 				});
 			},
 			'astro:build:done': async ({ logger }) => {
