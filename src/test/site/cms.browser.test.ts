@@ -239,13 +239,17 @@ describe('a meeting created and changed in the CMS, under npm run dev', () => {
 		const { page, writes, errors, close } = await openCms({ persist: () => {} });
 		try {
 			await page.goto(`${devUrl}/admin/cms/#/collections/meetings/entries/${entry}`);
+			// Decap fills the form once the entry has loaded: a value typed before would be overwritten.
+			await expect.poll(() => page.getByLabel('Titre', { exact: true }).inputValue(), { timeout: 30_000 }).not.toBe('');
 			if (duplicate) {
 				await page.getByRole('button', { name: 'Publiée' }).click();
 				await page.getByRole('menuitem', { name: 'Dupliquer' }).click();
 				await page.getByLabel('Titre', { exact: true }).fill('Réunion d’essai créée dans le CMS');
 			}
 			await page.getByLabel('Nombre de places').fill(String(capacity));
+			await expect.poll(() => page.getByLabel('Nombre de places').inputValue()).toBe(String(capacity));
 			const file = await publish(page, writes);
+			expect(file.raw).toMatch(new RegExp(`^capacity: ${capacity}$`, 'm'));
 			expect(errors).toStrictEqual([]);
 			return file;
 		} finally {
