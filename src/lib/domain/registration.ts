@@ -19,6 +19,23 @@ const optionalText = (max: number, message: string) =>
 		.optional()
 		.transform((value) => (value ? value : undefined));
 
+/** A meeting's id in a path: the slug of its content file. */
+export const MEETING_ID = /^[a-z0-9-]{1,80}$/;
+
+/** What to say when neither an email nor a phone number was given (the form, and SQL's `contact_required`). */
+export const CONTACT_REQUIRED = 'Indiquez une adresse électronique ou un numéro de téléphone.';
+
+/** A registrant must stay reachable: an email or a phone, the message on both fields. */
+export function requireEmailOrPhone(
+	value: { email?: string | undefined; phone?: string | undefined },
+	ctx: z.RefinementCtx,
+) {
+	if (!value.email && !value.phone) {
+		ctx.addIssue({ code: 'custom', path: ['email'], message: CONTACT_REQUIRED });
+		ctx.addIssue({ code: 'custom', path: ['phone'], message: CONTACT_REQUIRED });
+	}
+}
+
 export const registrationInputSchema = z
 	.object({
 		fullName: fullNameSchema,
@@ -40,13 +57,7 @@ export const registrationInputSchema = z
 		/** Honeypot: invisible to people, filled by robots. */
 		website: honeypotSchema,
 	})
-	.superRefine((value, ctx) => {
-		if (!value.email && !value.phone) {
-			const message = 'Indiquez une adresse électronique ou un numéro de téléphone.';
-			ctx.addIssue({ code: 'custom', path: ['email'], message });
-			ctx.addIssue({ code: 'custom', path: ['phone'], message });
-		}
-	});
+	.superRefine(requireEmailOrPhone);
 
 export type RegistrationInput = z.infer<typeof registrationInputSchema>;
 

@@ -121,6 +121,18 @@ export function readEnv(source: Record<string, string | undefined> = rawEnvironm
 	return { ...parsed.data, isNetlify: Boolean(parsed.data.NETLIFY || parsed.data.CONTEXT) };
 }
 
+let processEnv: ServerEnv | undefined;
+
+/**
+ * The environment of this process, read once: a function instance's settings do not change while it
+ * lives, and parsing them on every request costs (the hot paths use this; scripts and tests that
+ * change variables call `readEnv()`).
+ */
+export function serverEnv(): ServerEnv {
+	processEnv ??= readEnv();
+	return processEnv;
+}
+
 /** The embedded default's address: the PGlite server started by `npm run dev`. */
 export function embeddedDatabaseUrl(env: ServerEnv): string {
 	return `postgres://postgres@127.0.0.1:${env.PGLITE_PORT}/postgres?sslmode=disable`;

@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import { registrationInputSchema } from '../../domain/registration.ts';
+import {
+	CONTACT_REQUIRED,
+	MEETING_ID,
+	registrationInputSchema,
+	requireEmailOrPhone,
+} from '../../domain/registration.ts';
 import { defaultVerifier, requireCoordinator, type TokenVerifier } from '../auth/caller.ts';
 import { getDataPort } from '../db/index.ts';
 import { DatabaseError, type DataPort } from '../db/port.ts';
-import { readEnv } from '../env.ts';
+import { serverEnv } from '../env.ts';
 import { json, problem, problemFromError, readInput } from '../http.ts';
-import { createMailTransport, type MailTransport, sendAfterWrite } from '../mail/mail-port.ts';
+import { type MailTransport, sendAfterWrite, sharedMailTransport } from '../mail/mail-port.ts';
 import { type RequestContext, siteOrigin } from '../request.ts';
 import { withAdminForms } from './forms.ts';
 
@@ -16,7 +21,6 @@ import { withAdminForms } from './forms.ts';
  * (`supabase/migrations/20261129140000_coordinator_registration_lifecycle.sql`).
  */
 
-const MEETING_ID = /^[a-z0-9-]{1,80}$/;
 const REFERENCE = /^[A-HJKMNP-Z2-9]{6}$/i;
 
 export const LIFECYCLE_MESSAGES: Record<string, string> = {
@@ -35,7 +39,7 @@ export const LIFECYCLE_MESSAGES: Record<string, string> = {
 
 /** Rules only the database checks, answered like the schema's field errors. */
 const FIELD_BY_REASON: Record<string, Record<string, string>> = {
-	contact_required: { email: 'Indiquez une adresse électronique ou un numéro de téléphone.' },
+	contact_required: { email: CONTACT_REQUIRED },
 	name_required: { fullName: 'Indiquez le prénom et le nom.' },
 };
 
@@ -59,13 +63,7 @@ export const registrationContactSchema = z
 		phone: shape.phone,
 		communeCode: shape.communeCode,
 	})
-	.superRefine((value, ctx) => {
-		if (!value.email && !value.phone) {
-			const message = 'Indiquez une adresse électronique ou un numéro de téléphone.';
-			ctx.addIssue({ code: 'custom', path: ['email'], message });
-			ctx.addIssue({ code: 'custom', path: ['phone'], message });
-		}
-	});
+	.superRefine(requireEmailOrPhone);
 
 type Target = { meetingId: string; reference: string };
 
@@ -78,67 +76,64 @@ function targetOf(context: RequestContext): Target | undefined {
 	return { meetingId, reference: reference.toUpperCase() };
 }
 
-const defaultMail = () => createMailTransport(readEnv());
+const defaultMail = () => sharedMailTransport(serverEnv());
+
+/**
+ * A coordinator's action on one registration, through its SQL function: checks the session and the
+ * address, calls `rpc` as the coordinator, sends the messages the database queued (before the
+ * answer, as after a proposal decision) when `mailed` says so, and answers `answer(result)`.
+ */
+function registrationAction<R>(rpc: string, mailed: (result: R) => boolean, answer: (result: R) => unknown) {
+	return (dataPort: () => DataPort, verify: TokenVerifier = defaultVerifier, mail: () => MailTransport = defaultMail) =>
+		async (request: Request, context: RequestContext): Promise<Response> => {
+			const auth = await requireCoordinator(request, verify);
+			if (!auth.ok) return auth.response;
+			const target = targetOf(context);
+			if (!target) return notFound();
+			try {
+				const port = dataPort();
+				const result = await port.callRpc<R>(
+					rpc,
+					{ p_meeting_id: target.meetingId, p_reference: target.reference },
+					auth.caller,
+				);
+				if (mailed(result)) await sendAfterWrite(port, mail(), siteOrigin(request));
+				return json(answer(result));
+			} catch (error) {
+				return answerError(error);
+			}
+		};
+}
 
 /**
  * `POST /api/admin/meetings/{meetingId}/registrations/{reference}/cancel`: 200 `{ status:
  * "cancelled", reference, promoted: [references] }`; the people promoted are sent their message
- * before the answer (as after a proposal decision). Again 200 for a cancelled registration.
+ * before the answer. Again 200 for a cancelled registration.
  */
-export function createCoordinatorCancel(
-	dataPort: () => DataPort,
-	verify: TokenVerifier = defaultVerifier,
-	mail: () => MailTransport = defaultMail,
-) {
-	return async (request: Request, context: RequestContext): Promise<Response> => {
-		const auth = await requireCoordinator(request, verify);
-		if (!auth.ok) return auth.response;
-		const target = targetOf(context);
-		if (!target) return notFound();
-		try {
-			const port = dataPort();
-			const result = await port.callRpc<{ status: 'cancelled'; reference: string; promoted: string[] }>(
-				'coordinator_cancel_registration',
-				{ p_meeting_id: target.meetingId, p_reference: target.reference },
-				auth.caller,
-			);
-			if (result.promoted.length > 0) await sendAfterWrite(port, mail(), siteOrigin(request));
-			return json({ status: result.status, reference: result.reference, promoted: result.promoted });
-		} catch (error) {
-			return answerError(error);
-		}
-	};
-}
+export const createCoordinatorCancel = registrationAction<{
+	status: 'cancelled';
+	reference: string;
+	promoted: string[];
+}>(
+	'coordinator_cancel_registration',
+	(result) => result.promoted.length > 0,
+	({ status, reference, promoted }) => ({ status, reference, promoted }),
+);
 
 /**
  * `POST /api/admin/meetings/{meetingId}/registrations/{reference}/confirm`: a waiting person takes
  * a free seat, 200 `{ status: "confirmed", reference }`, and is sent their message. 409
  * `meeting_full` when no seat is free, `meeting_closed`, `registration_cancelled`.
  */
-export function createCoordinatorConfirm(
-	dataPort: () => DataPort,
-	verify: TokenVerifier = defaultVerifier,
-	mail: () => MailTransport = defaultMail,
-) {
-	return async (request: Request, context: RequestContext): Promise<Response> => {
-		const auth = await requireCoordinator(request, verify);
-		if (!auth.ok) return auth.response;
-		const target = targetOf(context);
-		if (!target) return notFound();
-		try {
-			const port = dataPort();
-			const result = await port.callRpc<{ status: 'confirmed'; reference: string; isExisting: boolean }>(
-				'coordinator_confirm_registration',
-				{ p_meeting_id: target.meetingId, p_reference: target.reference },
-				auth.caller,
-			);
-			if (!result.isExisting) await sendAfterWrite(port, mail(), siteOrigin(request));
-			return json({ status: result.status, reference: result.reference });
-		} catch (error) {
-			return answerError(error);
-		}
-	};
-}
+export const createCoordinatorConfirm = registrationAction<{
+	status: 'confirmed';
+	reference: string;
+	isExisting: boolean;
+}>(
+	'coordinator_confirm_registration',
+	(result) => !result.isExisting,
+	({ status, reference }) => ({ status, reference }),
+);
 
 /**
  * `POST /api/admin/meetings/{meetingId}/registrations/{reference}/contact`: `fullName`, `email`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FRENCH_PHONE, INSEE_CODE } from '../../domain/registration.ts';
+import { FRENCH_PHONE, INSEE_CODE, MEETING_ID } from '../../domain/registration.ts';
 import { keysOf, PARTICIPANT_CATEGORIES, PARTICIPANT_SELF_LABELS } from '../../domain/vocabulary.ts';
 import { defaultVerifier, requireCoordinator, type TokenVerifier } from '../auth/caller.ts';
 import { spreadsheetCsv } from '../csv.ts';
@@ -10,7 +10,6 @@ import type { RequestContext } from '../request.ts';
 import { withAdminForms } from './forms.ts';
 import { channelLabel, communeName, formatDateTime, formatPhone, registrationStatusLabel } from './labels.ts';
 
-const MEETING_ID = /^[a-z0-9-]{1,80}$/;
 const MESSAGES = {
 	meeting_not_found: 'Cette réunion n’existe pas.',
 	meeting_closed: 'Cette réunion est passée ou annulée.',

@@ -10,8 +10,10 @@ let cached: DataPort | undefined;
  * adapter to DATABASE_URL, or to the embedded PGlite server of `npm run dev`. On Netlify without
  * Supabase it refuses (503) rather than write to a database that would vanish with the lambda.
  */
-export function getDataPort(env: ServerEnv = readEnv()): DataPort {
+export function getDataPort(settings?: ServerEnv): DataPort {
 	if (cached) return cached;
+	// Read only when the port is first opened: this is called on every request.
+	const env = settings ?? readEnv();
 	if (env.SUPABASE_URL) {
 		if (!env.SUPABASE_ANON_KEY) throw new DatabaseError('unavailable', '', 'supabase_anon_key_missing');
 		cached = createSupabaseAdapter({

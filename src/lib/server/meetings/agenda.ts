@@ -1,8 +1,9 @@
+import { MEETING_ID } from '../../domain/registration.ts';
 import { getDataPort } from '../db/index.ts';
 import { ANON, type Caller, DatabaseError, type DataPort } from '../db/port.ts';
 import { createPostgresAdapter } from '../db/postgres-adapter.ts';
 import { createSupabaseAdapter } from '../db/supabase-adapter.ts';
-import { readEnv, type ServerEnv } from '../env.ts';
+import { type ServerEnv, serverEnv } from '../env.ts';
 import { json, problem, problemFromError } from '../http.ts';
 import type { RequestContext } from '../request.ts';
 
@@ -12,8 +13,6 @@ import type { RequestContext } from '../request.ts';
  * 20261129160000_council_agenda.sql): the first scheduled meeting of its territory that starts after
  * the proposal reached the agenda, until the coordinator moves its status after the minutes.
  */
-
-const MEETING_ID = /^[a-z0-9-]{1,80}$/;
 
 const MESSAGES: Record<string, string> = {
 	meeting_not_found: 'Cette réunion n’existe pas.',
@@ -65,11 +64,7 @@ export function createGetCouncilAgenda(dataPort: () => DataPort) {
 	};
 }
 
-let env: ServerEnv | undefined;
-const serverEnv = () => (env ??= readEnv());
-let port: DataPort | undefined;
-/** The process's data port, opened on first use. */
-const processPort = () => (port ??= getDataPort(serverEnv()));
+const processPort = () => getDataPort();
 
 export const getCouncilAgenda = createGetCouncilAgenda(processPort);
 

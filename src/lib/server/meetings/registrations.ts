@@ -1,12 +1,16 @@
-import { registrationInputSchema, toRegistrationArgs } from '../../domain/registration.ts';
+import {
+	CONTACT_REQUIRED,
+	MEETING_ID,
+	registrationInputSchema,
+	toRegistrationArgs,
+} from '../../domain/registration.ts';
 import { getDataPort } from '../db/index.ts';
 import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
-import { readEnv, type ServerEnv } from '../env.ts';
+import { serverEnv } from '../env.ts';
 import { formErrorPage, isFormPost, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
 import { deliverAfterAnswer, type MailTransport, sharedMailTransport } from '../mail/mail-port.ts';
 import { clientHash, type RequestContext, siteOrigin } from '../request.ts';
 
-const MEETING_ID = /^[a-z0-9-]{1,80}$/;
 const CANCEL_TOKEN = /^[0-9a-f]{64}$/;
 
 const MESSAGES: Record<string, string> = {
@@ -17,7 +21,7 @@ const MESSAGES: Record<string, string> = {
 
 /** Field messages for rules that only the database can check. */
 const FIELD_BY_REASON: Record<string, Record<string, string>> = {
-	contact_required: { email: 'Indiquez une adresse électronique ou un numéro de téléphone.' },
+	contact_required: { email: CONTACT_REQUIRED },
 	consent_required: { consent: 'Cochez la case pour accepter l’utilisation de vos coordonnées pour cette réunion.' },
 	unknown_commune: { communeCode: 'Choisissez votre commune dans la liste.' },
 };
@@ -27,9 +31,6 @@ const REGISTRATION_FORM = (meetingId: string) => ({
 	backUrl: `/reunions/${meetingId}/#inscription`,
 });
 
-let env: ServerEnv | undefined;
-/** The environment, read once per process: it does not change while a function instance lives, and parsing it costs. */
-const serverEnv = () => (env ??= readEnv());
 const defaultMail = () => sharedMailTransport(serverEnv());
 
 /**
@@ -153,9 +154,7 @@ export function createCancel(dataPort: () => DataPort, mail: () => MailTransport
 	};
 }
 
-let port: DataPort | undefined;
-/** The process's data port (getDataPort reads the environment on every call even when it has one). */
-const processPort = () => (port ??= getDataPort(serverEnv()));
+const processPort = () => getDataPort();
 
 export const getMeeting = createGetMeeting(processPort);
 export const register = createRegister(processPort);

@@ -15,12 +15,12 @@ import { type ExportedProposal, proposalsCsv } from '../admin/proposals-csv.ts';
 import { defaultVerifier, requireCoordinator, type TokenVerifier } from '../auth/caller.ts';
 import { getDataPort } from '../db/index.ts';
 import { ANON, DatabaseError, type DataPort } from '../db/port.ts';
-import { readEnv } from '../env.ts';
+import { serverEnv } from '../env.ts';
 import { formErrorPage, htmlPage, json, problem, problemFromError, readInput, seeOther } from '../http.ts';
-import { createMailTransport, deliverAfterAnswer, type MailTransport, sendAfterWrite } from '../mail/mail-port.ts';
+import { deliverAfterAnswer, type MailTransport, sendAfterWrite, sharedMailTransport } from '../mail/mail-port.ts';
 import { clientHash, type RequestContext, siteOrigin } from '../request.ts';
 
-const defaultMail = () => createMailTransport(readEnv());
+const defaultMail = () => sharedMailTransport(serverEnv());
 
 const PROPOSAL_ID = /^[1-9][0-9]{0,17}$/;
 
