@@ -178,7 +178,7 @@ describe('the six properties of the method', () => {
 				expect(summary.all.after).toEqual(summary.all.before);
 				expect(impact(model, simulation).all.changed.communes).toBe(0);
 			}),
-			{ numRuns: 30 },
+			{ numRuns: 20 },
 		);
 	});
 
@@ -201,7 +201,7 @@ describe('the six properties of the method', () => {
 					else expect(Math.abs(mass - delta) / Math.abs(delta)).toBeLessThan(1e-9);
 				}
 			}),
-			{ numRuns: 200 },
+			{ numRuns: 100 },
 		);
 	});
 
@@ -223,7 +223,7 @@ describe('the six properties of the method', () => {
 					});
 				}
 			}),
-			{ numRuns: 60 },
+			{ numRuns: 40 },
 		);
 	});
 
@@ -249,7 +249,7 @@ describe('the six properties of the method', () => {
 				// The grid is 52 × 36 km: a single change always leaves far communes to check.
 				if (changes.length === 1) expect(far).toBeGreaterThan(0);
 			}),
-			{ numRuns: 100 },
+			{ numRuns: 50 },
 		);
 		expect(REACH_LIMIT_KM).toBeCloseTo(16.547, 3);
 	});
@@ -275,7 +275,7 @@ describe('the six properties of the method', () => {
 					}
 				},
 			),
-			{ numRuns: 100 },
+			{ numRuns: 50 },
 		);
 	});
 
@@ -297,7 +297,7 @@ describe('the six properties of the method', () => {
 					expect(Math.abs(d - under[i]!)).toBeLessThan(1e-12);
 				});
 			}),
-			{ numRuns: 60 },
+			{ numRuns: 40 },
 		);
 		expect(supplyDelta({ commune: 'x', gps: -3, aged65OrMore: 1 })).toEqual({ all: -16200, under65: -10800 });
 		expect(supplyDelta({ commune: 'x', gps: 2, aged65OrMore: 2 })).toEqual({ all: 10800, under65: 10800 });
