@@ -352,8 +352,7 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 				{basemap && (
 					<>
 						{' '}
-						Fond de carte : ©{' '}
-						<a href="https://www.openstreetmap.org/copyright">contributeurs OpenStreetMap</a>.
+						Fond de carte : © <a href="https://www.openstreetmap.org/copyright">contributeurs OpenStreetMap</a>.
 					</>
 				)}{' '}
 				Carte réalisée avec <a href="https://leafletjs.com">Leaflet</a>.

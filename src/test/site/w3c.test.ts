@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signToken } from '../../lib/server/auth/jwt';
+import { startProductionServer } from '../../scripts/lib/production-server';
 import { coordinatorClaims, TEST_JWT_SECRET } from '../db/contract';
 import { DIST, ROOT } from './paths';
 
@@ -17,7 +18,20 @@ const JAVA = process.env.JAVA ?? '/usr/bin/java';
 const devUrl = inject('devUrl');
 const work = mkdtempSync(join(tmpdir(), 'w3c-'));
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+let production: Awaited<ReturnType<typeof startProductionServer>>;
+
+beforeAll(async () => {
+	// The map page as the built site renders it (its stylesheet inlined, Leaflet's included), on the
+	// production-like server over the shared dev server's database.
+	process.env.DATABASE_URL = inject('devDatabaseUrl');
+	production = await startProductionServer({ root: ROOT });
+}, 60_000);
+
+afterAll(async () => {
+	await production?.close();
+	delete process.env.DATABASE_URL;
+	rmSync(work, { recursive: true, force: true });
+});
 
 /**
  * Errors the checker reports in Leaflet's own stylesheet (node_modules/leaflet/dist/leaflet.css,
@@ -96,17 +110,27 @@ describe('the W3C Nu HTML checker', () => {
 			'meeting-cancel.html': `/reunions/annulation/?reunion=2027-01-nontronnais&jeton=${token}`,
 			'sign-in.html': '/admin/connexion/',
 		};
+		const built: Record<string, string> = {
+			'map-built.html': '/acces-aux-soins/nontronnais/',
+			'proposals-built.html': '/propositions/',
+		};
+		for (const [file, path] of Object.entries(built)) {
+			const response = await fetch(`${production.url}${path}`);
+			expect(response.status, path).toBe(200);
+			writeFileSync(join(work, file), await response.text());
+		}
 		for (const [file, path] of Object.entries(onDemand)) {
 			const response = await fetch(`${devUrl}${path}`);
 			expect(response.headers.get('content-type'), path).toMatch(/^text\/html/);
 			writeFileSync(join(work, file), await response.text());
 		}
-		const built = htmlFiles(DIST);
-		expect(built.length).toBeGreaterThan(30);
+		const pages = htmlFiles(DIST);
+		expect(pages.length).toBeGreaterThan(30);
 		// A page with one known error proves that the checker read the files it was given.
 		const canary = join(work, 'canary.html');
 		writeFileSync(canary, '<!doctype html><html lang="fr"><title>Témoin</title><p><div></div></p></html>');
-		const files = [...built, ...Object.keys(onDemand).map((file) => join(work, file)), canary];
+		const rendered = { ...onDemand, ...built };
+		const files = [...pages, ...Object.keys(rendered).map((file) => join(work, file)), canary];
 
 		const run = spawnSync(JAVA, ['-jar', VNU, '--format', 'json', '--errors-only', '--exit-zero-always', ...files], {
 			encoding: 'utf8',
@@ -123,12 +147,15 @@ describe('the W3C Nu HTML checker', () => {
 		const name = (url = '') => {
 			const path = decodeURI(url.replace(/^file:/, ''));
 			const file = relative(work, path);
-			const page = Object.entries(onDemand).find(([key]) => key === file);
-			return page ? `${page[1]} (on request)` : relative(DIST, path);
+			if (file in built) return `${built[file]} (on request, built site)`;
+			if (file in onDemand) return `${onDemand[file as keyof typeof onDemand]} (on request, npm run dev)`;
+			return relative(DIST, path);
 		};
 		const errors = report.messages
 			.filter((m) => m.type === 'error' && !isCanary(m.url) && !excepted(m.message))
-			.map((m) => `${name(m.url)}:${m.lastLine ?? '?'} ${m.message} [${(m.extract ?? '').replace(/\s+/g, ' ').trim()}]`);
+			.map(
+				(m) => `${name(m.url)}:${m.lastLine ?? '?'} ${m.message} [${(m.extract ?? '').replace(/\s+/g, ' ').trim()}]`,
+			);
 		const leaflet = report.messages.filter((m) => m.type === 'error' && excepted(m.message));
 		console.info(
 			`Nu checker: ${files.length - 1} pages, ${errors.length} errors, ${leaflet.length} excepted in Leaflet's CSS (${[...new Set(leaflet.map((m) => name(m.url)))].join(', ')})`,

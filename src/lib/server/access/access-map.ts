@@ -202,7 +202,9 @@ export async function readAccessMap(
 		return map;
 	} catch (error) {
 		if (error instanceof DatabaseError && error.kind === 'unavailable' && kept && now() - kept.at < MAP_STALE_MS) {
-			console.warn(`access map: database ${error.reason}; serving the map read ${Math.round((now() - kept.at) / 1000)} s ago`);
+			console.warn(
+				`access map: database ${error.reason}; serving the map read ${Math.round((now() - kept.at) / 1000)} s ago`,
+			);
 			return kept.map;
 		}
 		throw error;

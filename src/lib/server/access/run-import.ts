@@ -17,7 +17,12 @@ export async function importDataFolder(
 	// The first visitor after an import must not pay for a cold database: read each map once now.
 	const warmed =
 		port && result
-			? Object.entries(await warmAccessMaps(port, perimeters.map((p) => p.id)))
+			? Object.entries(
+					await warmAccessMaps(
+						port,
+						perimeters.map((p) => p.id),
+					),
+				)
 					.map(([id, ms]) => (ms < 0 ? `${id} (failed)` : `${id} ${ms} ms`))
 					.join(', ')
 			: '';
