@@ -28,6 +28,8 @@ type Layer = 'apl' | 'risk';
 type Doctors = 'all' | 'under65';
 
 const NO_DATA = '#d9d9d9';
+/** Below this zoom only the territory's communes are named; their neighbours join from it. */
+const NEIGHBOUR_LABEL_ZOOM = 11;
 const REACH_WEIGHT: Record<TravelBand, number> = { under10: 3, from10to15: 2.5, from15to20: 2 };
 
 function figureOf(commune: AccessCommune, doctors: Doctors) {
@@ -80,9 +82,11 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 	const map = useRef<L.Map | null>(null);
 	const shapes = useRef(new Map<string, L.Path>());
 	const tiles = useRef<L.TileLayer | null>(null);
+	const labels = useRef<{ commune: AccessCommune; marker: L.Marker }[]>([]);
+	const placeLabels = useRef(() => {});
 	// Tooltips read the current choices when they open.
-	const view = useRef({ layer, doctors });
-	view.current = { layer, doctors };
+	const view = useRef({ layer, doctors, selected });
+	view.current = { layer, doctors, selected };
 
 	useEffect(() => {
 		const controller = new AbortController();
@@ -115,9 +119,9 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 			renderer: L.canvas({ tolerance: 4 }),
 			zoomSnap: 0.25,
 			zoomControl: false,
-			attributionControl: true,
+			// The credits are a line of text under the map: on a phone Leaflet's box covered the map.
+			attributionControl: false,
 		});
-		leaflet.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
 		L.control.zoom({ zoomInTitle: 'Zoom avant', zoomOutTitle: 'Zoom arrière' }).addTo(leaflet);
 		const group = L.geoJSON(data as never, {
 			pointToLayer: (_feature, latlng) => L.circleMarker(latlng, { radius: 6 }),
@@ -138,24 +142,70 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 		const inside = L.featureGroup(
 			[...shapes.current].filter(([code]) => byCode.get(code)?.inTerritory).map(([, shape]) => shape),
 		);
+		// Commune names, written on the map: at its representative point (inside the commune), the
+		// territory's first, then the most populated; a name that would overlap one already written
+		// is left out until the zoom makes room. Screen readers get the names from the list and table.
+		labels.current = [...communes]
+			.sort((a, b) => Number(b.inTerritory) - Number(a.inTerritory) || (b.population ?? 0) - (a.population ?? 0))
+			.flatMap((commune) => {
+				const shape = shapes.current.get(commune.code) as
+					| (L.Path & { getBounds?: () => L.LatLngBounds; getLatLng?: () => L.LatLng })
+					| undefined;
+				const at = commune.point
+					? L.latLng(commune.point[1], commune.point[0])
+					: (shape?.getBounds?.().getCenter() ?? shape?.getLatLng?.());
+				if (!at) return [];
+				const text = document.createElement('span');
+				text.textContent = commune.name;
+				const marker = L.marker(at, {
+					icon: L.divIcon({ className: 'access-map__label', html: text, iconSize: [0, 0] }),
+					interactive: false,
+					keyboard: false,
+				}).addTo(leaflet);
+				marker.getElement()?.setAttribute('aria-hidden', 'true');
+				return [{ commune, marker }];
+			});
+		placeLabels.current = () => {
+			const zoom = leaflet.getZoom();
+			const box = leaflet.getContainer().getBoundingClientRect();
+			const written: DOMRect[] = [];
+			const ordered = [...labels.current].sort(
+				(a, b) => Number(b.commune.code === view.current.selected) - Number(a.commune.code === view.current.selected),
+			);
+			for (const { commune, marker } of ordered) {
+				const element = marker.getElement();
+				const text = element?.firstElementChild;
+				if (!element || !text) continue;
+				const r = text.getBoundingClientRect();
+				const fits =
+					(commune.inTerritory || zoom >= NEIGHBOUR_LABEL_ZOOM || commune.code === view.current.selected) &&
+					r.left >= box.left &&
+					r.right <= box.right &&
+					r.top >= box.top &&
+					r.bottom <= box.bottom &&
+					!written.some((w) => r.left < w.right + 4 && r.right + 4 > w.left && r.top < w.bottom && r.bottom > w.top);
+				element.classList.toggle('is-hidden', !fits);
+				if (fits) written.push(r);
+			}
+		};
+		leaflet.on('zoomend moveend resize', () => placeLabels.current());
 		const bounds = (inside.getLayers().length ? inside : group).getBounds();
 		leaflet.fitBounds(bounds, { padding: [8, 8] });
 		// The container may get its final size after the first layout (fonts, stylesheet): fit again then.
 		const frame = requestAnimationFrame(() => {
 			leaflet.invalidateSize();
 			leaflet.fitBounds(bounds, { padding: [8, 8] });
+			placeLabels.current();
 		});
-		leaflet.attributionControl.addAttribution(
-			`Données : ${data.sources.apl} ; contours : ${data.sources.geometry.join(', ')}`,
-		);
 		map.current = leaflet;
 		return () => {
 			cancelAnimationFrame(frame);
 			leaflet.remove();
 			map.current = null;
 			shapes.current.clear();
+			labels.current = [];
 		};
-	}, [data, byCode]);
+	}, [data, byCode, communes]);
 
 	// Restyle on every choice: geometry stays, only colours and strokes change.
 	useEffect(() => {
@@ -175,6 +225,7 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 			});
 			if (isSelected) shape.bringToFront();
 		}
+		placeLabels.current();
 	}, [layer, doctors, selected, reach, showReach, current, byCode]);
 
 	useEffect(() => {
@@ -183,7 +234,6 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 		if (basemap && !tiles.current) {
 			tiles.current = L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
 				maxZoom: 18,
-				attribution: '© <a href="https://www.openstreetmap.org/copyright">contributeurs OpenStreetMap</a>',
 			}).addTo(leaflet);
 			tiles.current.bringToBack();
 		} else if (!basemap && tiles.current) {
@@ -297,6 +347,16 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 				class="access-map__map"
 				aria-label={`Carte des communes du ${territoryName} et de leurs voisines. Pour choisir une commune au clavier, utilisez la liste « Commune ».`}
 			></section>
+			<p class="access-map__credits figure__source">
+				Sources de la carte : {data.sources.apl} ; contours des communes : {data.sources.geometry.join(', ')}.
+				{basemap && (
+					<>
+						{' '}
+						Fond de carte : © <a href="https://www.openstreetmap.org/copyright">contributeurs OpenStreetMap</a>.
+					</>
+				)}{' '}
+				Carte réalisée avec <a href="https://leafletjs.com">Leaflet</a>.
+			</p>
 
 			<div class="access-map__legend">
 				<p class="access-map__legend-title">
@@ -320,7 +380,6 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 						Teinte pâle : commune voisine, hors du territoire ; rond : commune sans contour dans les données
 					</li>
 				</ul>
-				<p class="figure__source">Source : {data.sources.apl}.</p>
 				<label class="access-map__check">
 					<input
 						type="checkbox"

@@ -55,6 +55,14 @@ describe('the care-access map in Chromium, under npm run dev', () => {
 		await page.goto(`${devUrl}${PAGE}`);
 		await page.waitForSelector('.access-map__map canvas', { timeout: 30_000 });
 
+		// Commune names are written on the map (not only in a hover tooltip), and the credits are text
+		// under it rather than a box over it.
+		await expect.poll(() => page.locator('.access-map__label:not(.is-hidden)').allInnerTexts()).toContain('Nontron');
+		expect(await page.locator('.leaflet-control-attribution').count()).toBe(0);
+		expect(await page.locator('.access-map__credits').innerText()).toMatch(
+			/^Sources de la carte : .*APL 2023 ; contours des communes : .+\. Carte réalisée avec Leaflet\.$/,
+		);
+
 		// Keyboard only: Tab until the commune list has the focus, then choose with the arrow key.
 		const list = page.getByLabel('Commune', { exact: true });
 		await list.focus();
@@ -101,6 +109,37 @@ describe('the care-access map in Chromium, under npm run dev', () => {
 		expect(errors).toStrictEqual([]);
 		await context.close();
 	}, 90_000);
+
+	it('on a 320 px phone, names the communes and keeps the credits clear of the map', async () => {
+		const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 320, height: 640 } });
+		const page = await context.newPage();
+		await page.goto(`${devUrl}${PAGE}`);
+		await page.waitForSelector('.access-map__map canvas', { timeout: 30_000 });
+		await expect.poll(() => page.locator('.access-map__label:not(.is-hidden)').allInnerTexts()).toContain('Nontron');
+		const map = await page.locator('.access-map__map').boundingBox();
+		const credits = page.locator('.access-map__credits');
+		const box = await credits.boundingBox();
+		expect(await credits.isVisible()).toBe(true);
+		expect(box && map && box.y >= map.y + map.height).toBe(true);
+		expect(box && box.x + box.width <= 320).toBe(true);
+		// No written name overlaps another, and none spills out of the map.
+		const boxes = await page
+			.locator('.access-map__label:not(.is-hidden) span')
+			.evaluateAll((spans) => spans.map((span) => span.getBoundingClientRect().toJSON() as DOMRect));
+		const inner = await page
+			.locator('.access-map__map')
+			.evaluate((el) => el.getBoundingClientRect().toJSON() as DOMRect);
+		for (const [i, a] of boxes.entries()) {
+			expect(a.left >= inner.left && a.right <= inner.right && a.top >= inner.top && a.bottom <= inner.bottom).toBe(
+				true,
+			);
+			for (const b of boxes.slice(i + 1)) {
+				expect(a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top).toBe(false);
+			}
+		}
+		await page.locator('.access-map__map').screenshot({ path: 'test-results/access-map-320.png' });
+		await context.close();
+	}, 60_000);
 
 	it('without JavaScript, the summary and the sortable table carry the same figures', async () => {
 		const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });

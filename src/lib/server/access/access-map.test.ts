@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
@@ -8,7 +9,17 @@ import { config as csvConfig } from '../../../../netlify/functions/access-map-cs
 import { pgliteTarget } from '../../../test/db/targets.ts';
 import { startApiSite } from '../../../test/http/api-site.ts';
 import { readContentMirror } from '../db/content-mirror.ts';
-import { type AccessCommune, type AccessMap, createAccessMapCsvHandler, createAccessMapHandler } from './access-map.ts';
+import { startEmbeddedDatabase } from '../db/embedded.ts';
+import { createPostgresAdapter } from '../db/postgres-adapter.ts';
+import {
+	type AccessCommune,
+	type AccessMap,
+	createAccessMapCsvHandler,
+	createAccessMapHandler,
+	MAP_FRESH_MS,
+	MAP_STALE_MS,
+	readAccessMap,
+} from './access-map.ts';
 import { loadAccessData, readAccessData, resolveDataDir } from './importer.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/access-data');
@@ -404,4 +415,41 @@ describe.runIf(dataDir !== undefined)('GET /api/access-map on the real open data
 		}
 		expect(checked).toBe(118);
 	});
+});
+
+describe('readAccessMap keeps the last complete map', () => {
+	it('reads again once imported, shares simultaneous reads, and serves the kept map while the database is down', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'access-memo-'));
+		const database = await startEmbeddedDatabase({ dataDir: dir, port: 0 });
+		const port = createPostgresAdapter({ url: database.url, database: 'pglite', max: 2, callTimeoutMs: 2000 });
+		let now = 1_000_000;
+		const clock = () => now;
+		try {
+			// Before the import the map is empty: it is not kept, so the import shows at once.
+			expect((await readAccessMap(port, 'nontronnais', clock)).features).toHaveLength(0);
+			await loadAccessData(port, readAccessData(FIXTURES), [
+				{ id: 'nontronnais', name: 'Nontronnais', communes: ['24311'] },
+			]);
+			const [first, second] = await Promise.all([
+				readAccessMap(port, 'nontronnais', clock),
+				readAccessMap(port, 'nontronnais', clock),
+			]);
+			expect(first.features.length).toBeGreaterThan(1);
+			expect(second).toBe(first);
+			expect(await readAccessMap(port, 'nontronnais', clock)).toBe(first);
+
+			// The database stops: past its minute of freshness, the kept map stands in for a 503…
+			await database.stop();
+			now += MAP_FRESH_MS + 1;
+			expect(await readAccessMap(port, 'nontronnais', clock)).toBe(first);
+			// …for a day at most; a territory never read still fails as unavailable.
+			await expect(readAccessMap(port, 'porcien-thierache', clock)).rejects.toMatchObject({ kind: 'unavailable' });
+			now += MAP_STALE_MS;
+			await expect(readAccessMap(port, 'nontronnais', clock)).rejects.toMatchObject({ kind: 'unavailable' });
+		} finally {
+			await port.close();
+			await database.stop().catch(() => {});
+			rmSync(dir, { recursive: true, force: true });
+		}
+	}, 60_000);
 });

@@ -149,15 +149,85 @@ export function toAccessMap(stored: StoredMap): AccessMap {
 
 export class UnknownTerritory extends Error {}
 
-/** Reads one territory's map; throws `UnknownTerritory` for a slug no territory has. */
-export async function readAccessMap(port: DataPort, territory: string): Promise<AccessMap> {
-	if (!TERRITORY_SLUG.test(territory)) throw new UnknownTerritory(territory);
+/** How long a map read stays fresh in this process: the data only change on import (browsers keep it 5 minutes). */
+export const MAP_FRESH_MS = 60_000;
+/** How long a map read may stand in for the database when it does not answer (the CDN's stale-while-revalidate). */
+export const MAP_STALE_MS = 24 * 3600_000;
+
+type Memo = { map: AccessMap; at: number };
+/** Per data port (tests open several): the last complete map of each territory, and the read in flight. */
+const memos = new WeakMap<DataPort, { done: Map<string, Memo>; pending: Map<string, Promise<AccessMap>> }>();
+
+/** A map worth keeping: the import has reached its last step (the perimeters) and the APL is there. */
+const isComplete = (map: AccessMap) => map.aplYear != null && map.features.some((f) => f.properties.inTerritory);
+
+async function queryAccessMap(port: DataPort, territory: string): Promise<AccessMap> {
 	try {
 		return toAccessMap(await port.callRpc<StoredMap>('access_map', { p_territory: territory }, ANON));
 	} catch (error) {
 		if (error instanceof DatabaseError && error.kind === 'not_found') throw new UnknownTerritory(territory);
 		throw error;
 	}
+}
+
+/**
+ * Reads one territory's map; throws `UnknownTerritory` for a slug no territory has. The page and
+ * the API read the same map, so a complete one is kept a minute per process, simultaneous reads
+ * share one query, and when the database does not answer (busy with an import, restarting) the
+ * last map read is served rather than a 503.
+ */
+export async function readAccessMap(
+	port: DataPort,
+	territory: string,
+	now: () => number = Date.now,
+): Promise<AccessMap> {
+	if (!TERRITORY_SLUG.test(territory)) throw new UnknownTerritory(territory);
+	let memo = memos.get(port);
+	if (!memo) {
+		memo = { done: new Map(), pending: new Map() };
+		memos.set(port, memo);
+	}
+	const { done, pending } = memo;
+	const kept = done.get(territory);
+	if (kept && now() - kept.at < MAP_FRESH_MS) return kept.map;
+	let read = pending.get(territory);
+	if (!read) {
+		read = queryAccessMap(port, territory).finally(() => pending.delete(territory));
+		pending.set(territory, read);
+	}
+	try {
+		const map = await read;
+		if (isComplete(map)) done.set(territory, { map, at: now() });
+		else done.delete(territory);
+		return map;
+	} catch (error) {
+		if (error instanceof DatabaseError && error.kind === 'unavailable' && kept && now() - kept.at < MAP_STALE_MS) {
+			console.warn(
+				`access map: database ${error.reason}; serving the map read ${Math.round((now() - kept.at) / 1000)} s ago`,
+			);
+			return kept.map;
+		}
+		throw error;
+	}
+}
+
+/**
+ * Reads every territory's map once, right after an import: the first visitor then meets a warm
+ * database (PGlite's single backend, PostgreSQL's buffers and plan) instead of a cold one.
+ * Returns the milliseconds each read took.
+ */
+export async function warmAccessMaps(port: DataPort, territories: string[]): Promise<Record<string, number>> {
+	const took: Record<string, number> = {};
+	for (const territory of territories) {
+		const started = performance.now();
+		try {
+			await queryAccessMap(port, territory);
+			took[territory] = Math.round(performance.now() - started);
+		} catch {
+			took[territory] = -1;
+		}
+	}
+	return took;
 }
 
 const yesNo = (value: boolean) => (value ? 'oui' : 'non');

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { readContentMirror } from '../db/content-mirror.ts';
 import type { DataPort } from '../db/port.ts';
+import { warmAccessMaps } from './access-map.ts';
 import { checkPerimeters, formatReport, type ImportResult, loadAccessData, readAccessData } from './importer.ts';
 
 /** Reads a data folder, loads it with the territories' perimeters from content/, and reports. */
@@ -13,8 +14,20 @@ export async function importDataFolder(
 	const perimeters = readContentMirror().territories;
 	const notes = checkPerimeters(dir, perimeters, dataset);
 	const result = port && dataset.communes.length > 0 ? await loadAccessData(port, dataset, perimeters) : undefined;
+	// The first visitor after an import must not pay for a cold database: read each map once now.
+	const warmed =
+		port && result
+			? Object.entries(
+					await warmAccessMaps(
+						port,
+						perimeters.map((p) => p.id),
+					),
+				)
+					.map(([id, ms]) => (ms < 0 ? `${id} (failed)` : `${id} ${ms} ms`))
+					.join(', ')
+			: '';
 	return {
-		report: formatReport(dataset, result, notes),
+		report: formatReport(dataset, result, notes) + (warmed ? `\nMaps read once after the import: ${warmed}` : ''),
 		skipped: dataset.skipped.length,
 		...(result ? { result } : {}),
 	};
