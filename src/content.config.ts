@@ -9,6 +9,9 @@ const schemas = createContentSchemas(reference);
 const markdownIn = (folder: string) => glob({ base: `./content/${folder}`, pattern: '**/*.md' });
 
 /** Minutes must match their meeting (one per meeting, same date, meeting held): checked across both folders. */
+/** The site's identity: one YAML file, `content/site/identite.yml` (read with `getSiteIdentity()`). */
+const siteData = glob({ base: './content/site', pattern: '*.yml' });
+
 const checked = withMinutesRules({ meetings: markdownIn('meetings'), minutes: markdownIn('minutes') });
 
 export const collections = {
@@ -18,4 +21,5 @@ export const collections = {
 	meetings: defineCollection({ loader: checked.meetings, schema: schemas.meeting }),
 	minutes: defineCollection({ loader: checked.minutes, schema: schemas.minutes }),
 	pages: defineCollection({ loader: markdownIn('pages'), schema: schemas.page }),
+	site: defineCollection({ loader: siteData, schema: schemas.siteIdentity }),
 };

@@ -263,7 +263,7 @@ describe('the CMS configuration agrees with the content schemas', () => {
 		(name, schema) => {
 			const cms = collection(name);
 			expect(cms, name).toBeDefined();
-			expect(compareFields((cms as CmsCollection).fields, schema, '', false)).toStrictEqual([]);
+			expect(compareFields((cms as CmsCollection).fields ?? [], schema, '', false)).toStrictEqual([]);
 		},
 	);
 
@@ -275,7 +275,7 @@ describe('the CMS configuration agrees with the content schemas', () => {
 			format: 'frontmatter',
 			create: true,
 		});
-		const fieldNames = cms.fields.map((field) => field.name);
+		const fieldNames = (cms.fields ?? []).map((field) => field.name);
 		for (const [, used] of (cms.slug ?? '').matchAll(/\{\{\s*fields\.(\w+)/g)) expect(fieldNames).toContain(used);
 	});
 
@@ -289,6 +289,23 @@ describe('the CMS configuration agrees with the content schemas', () => {
 		expect(collection('territories')).toMatchObject({ folder: 'content/territories', create: false, hide: true });
 	});
 
+	it('site: one file, content/site/identite.yml, whose fields agree with the site identity schema', () => {
+		const site = collection('site') as CmsCollection;
+		expect(site, 'an « Identité du site » collection').toBeDefined();
+		expect({ folder: site.folder, fields: site.fields, create: site.create }).toStrictEqual({
+			folder: undefined,
+			fields: undefined,
+			create: undefined,
+		});
+		expect(site.files?.map((file) => ({ name: file.name, file: file.file, format: file.format }))).toStrictEqual([
+			{ name: 'identite', file: 'content/site/identite.yml', format: 'yml' },
+		]);
+		const [identity] = site.files ?? [];
+		expect(compareFields(identity?.fields ?? [], schemas.siteIdentity, '', false)).toStrictEqual([]);
+		// The content config reads that file (the entry id is its name), and the entry is valid.
+		expect(existsSync(join(import.meta.dirname, '../../..', identity?.file ?? ''))).toBe(true);
+	});
+
 	it('points the local backend at the configured decap-server port', () => {
 		const served = load(cmsConfigYaml(9123));
 		expect(served).toStrictEqual(cmsConfig(9123));
@@ -298,11 +315,11 @@ describe('the CMS configuration agrees with the content schemas', () => {
 	// Decap cannot compare two files: minutes-rules.ts does, and stops the build. The CMS does what it can.
 	it('minutes: named after their meeting, no cancelled meeting offered, the rules said where they are filled in', () => {
 		const minutes = collection('minutes') as CmsCollection;
-		const field = (name: string) => minutes.fields.find((candidate) => candidate.name === name) as CmsField;
+		const field = (name: string) => minutes.fields?.find((candidate) => candidate.name === name) as CmsField;
 		// When a meeting has two, the rules keep the file named after it and refuse the other.
 		expect(minutes.slug).toBe('{{fields.meeting}}');
 		const meeting = field('meeting');
-		expect(collection('meetings')?.fields.map((candidate) => candidate.name)).toContain('status');
+		expect(collection('meetings')?.fields?.map((candidate) => candidate.name)).toContain('status');
 		expect(meeting.filters).toStrictEqual([
 			{ field: 'status', values: MEETING_STATUSES.filter((status) => status !== 'annulé') },
 		]);

@@ -31,17 +31,29 @@ export type CmsField = {
 	picker_utc?: boolean;
 };
 
+/** One file of a file collection (https://decapcms.org/docs/collection-file/). */
+export type CmsFile = {
+	name: string;
+	label: string;
+	file: string;
+	format?: string;
+	fields: CmsField[];
+};
+
 export type CmsCollection = {
 	name: string;
 	label: string;
 	description?: string;
-	folder: string;
+	/** A folder collection; a file collection has `files` instead. */
+	folder?: string;
+	files?: CmsFile[];
 	extension?: string;
 	format?: string;
 	create?: boolean;
 	hide?: boolean;
 	slug?: string;
-	fields: CmsField[];
+	/** Empty for a file collection: each of its `files` has its own. */
+	fields?: CmsField[];
 };
 
 export type CmsConfig = {

@@ -80,22 +80,52 @@ const sourceSchema = z.object({
 	url: z.url({ error: 'adresse web attendue (https://…)' }).optional(),
 });
 
+/** A French phone number, as the coordinator writes it (`05 53 00 00 00`, `+33 5 53 00 00 00`). */
+export const PHONE_PATTERN = /^(\+33 ?|0)[1-9]( ?\d{2}){4}$/;
+
+const contactFields = {
+	role: text('fonction du contact', 120),
+	email: z.email({ error: 'adresse électronique attendue (ex. contact@exemple.fr)' }),
+	phone: z.string().regex(PHONE_PATTERN, {
+		error: 'numéro de téléphone français attendu (ex. 05 53 00 00 00)',
+	}),
+	postalAddress: text('adresse postale', 300),
+	/** When to call and when she answers, in plain words. */
+	hours: text('horaires', 300),
+};
+
 /** A role address (the coordinator's office), never a private person's own details. */
 export const contactSchema = z
 	.object({
-		role: text('fonction du contact', 120),
-		email: z.email({ error: 'adresse électronique attendue (ex. contact@exemple.fr)' }).optional(),
-		phone: z
-			.string()
-			.regex(/^(\+33 ?|0)[1-9]( ?\d{2}){4}$/, {
-				error: 'numéro de téléphone français attendu (ex. 05 53 00 00 00)',
-			})
-			.optional(),
-		postalAddress: text('adresse postale', 300).optional(),
+		role: contactFields.role,
+		email: contactFields.email.optional(),
+		phone: contactFields.phone.optional(),
+		postalAddress: contactFields.postalAddress.optional(),
+		hours: contactFields.hours.optional(),
 	})
 	.refine((contact) => contact.email || contact.phone || contact.postalAddress, {
 		error: 'au moins un moyen de contact attendu (email, phone ou postalAddress)',
 	});
+export type Contact = z.infer<typeof contactSchema>;
+
+/**
+ * The site's identity (`content/site/identite.yml`): its name, tagline and description, the general
+ * contact shown in every page's footer and on /contact/ (every means of contact required), and the
+ * publisher named in the legal notice.
+ */
+export const siteIdentitySchema = z.object({
+	name: text('nom du site', 60),
+	tagline: text('sous-titre', 120),
+	/** Search results and link previews cut longer descriptions. */
+	description: text('description', 160),
+	contact: z.object(contactFields),
+	publisher: z.object({
+		organisation: text('structure éditrice', 160),
+		postalAddress: text('adresse du siège', 300),
+		director: text('direction de la publication', 160),
+	}),
+});
+export type SiteIdentity = z.infer<typeof siteIdentitySchema>;
 
 const communeSchema = z.object({
 	code: z.string().regex(INSEE_CODE, { error: 'code INSEE attendu (5 caractères, ex. 24311)' }),
@@ -233,5 +263,5 @@ export function createContentSchemas(reference: Reference) {
 		glossary: z.array(glossaryTerm).optional(),
 	});
 
-	return { territory, service, council, meeting, minutes, page };
+	return { territory, service, council, meeting, minutes, page, siteIdentity: siteIdentitySchema };
 }

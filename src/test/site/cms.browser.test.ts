@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { load } from 'js-yaml';
@@ -313,4 +313,22 @@ describe('a meeting created and changed in the CMS, under npm run dev', () => {
 			rmSync(path, { force: true });
 		}
 	}, 180_000);
+});
+
+describe('the site identity in the CMS', () => {
+	it('opens « Identité du site » and writes a YAML file that the schema accepts', async () => {
+		const { page, writes, errors, close } = await openCms();
+		expect(await page.getByRole('link', { name: 'Identité du site' }).count()).toBe(1);
+		await page.goto(`${devUrl}/admin/cms/#/collections/site/entries/identite`);
+		const current = schemas.siteIdentity.parse(load(readFileSync(join(ROOT, 'content/site/identite.yml'), 'utf8')));
+		await expect.poll(() => page.getByLabel('Nom du site').inputValue(), { timeout: 30_000 }).toBe(current.name);
+		await page.getByLabel('Téléphone').fill('05 53 12 34 56');
+		const file = await publish(page, writes);
+		expect(file.path).toBe('content/site/identite.yml');
+		const result = schemas.siteIdentity.safeParse(load(file.raw));
+		expect(result.error ? issueLines(result.error) : []).toStrictEqual([]);
+		expect(result.data).toStrictEqual({ ...current, contact: { ...current.contact, phone: '05 53 12 34 56' } });
+		expect(errors).toStrictEqual([]);
+		await close();
+	});
 });

@@ -111,6 +111,16 @@ const tour: { name: string; path: string; h1: RegExp; check: (page: Page) => Pro
 	},
 	{ name: 'council', path: '/conseil/', h1: /Conseil/, check: async () => {} },
 	{
+		name: 'contact',
+		path: '/contact/',
+		h1: /Contacter la conseillère/,
+		check: async (page) => {
+			// The general number, then one per territory; the footer repeats the general one.
+			expect(await page.locator('main a[href^="tel:+33"]').count()).toBeGreaterThanOrEqual(3);
+			expect(await page.locator('footer a[href^="tel:+33"]').count()).toBe(1);
+		},
+	},
+	{
 		name: 'access map index',
 		path: '/acces-aux-soins/',
 		h1: /Accès aux médecins généralistes/,
