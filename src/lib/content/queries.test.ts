@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MeetingStatus } from '../domain/vocabulary';
 import {
 	attendanceTotal,
+	communesByDepartment,
 	filterServices,
 	groupMinutes,
 	meetingPlaceLine,
@@ -97,18 +98,30 @@ describe('minutes', () => {
 	});
 });
 
-describe('territoryCommunes', () => {
-	it('flattens the cantons and keeps the canton of each commune', () => {
-		expect(
-			territoryCommunes({
-				formerCantons: [
-					{ name: 'Nontron', communes: [{ code: '24311', name: 'Nontron' }] },
-					{ name: 'Bussière-Badil', communes: [{ code: '24071', name: 'Bussière-Badil' }] },
-				],
-			}),
-		).toStrictEqual([
-			{ code: '24311', name: 'Nontron', formerCanton: 'Nontron' },
-			{ code: '24071', name: 'Bussière-Badil', formerCanton: 'Bussière-Badil' },
+describe('territoryCommunes and communesByDepartment', () => {
+	const commune = (code: string, name: string, department: string) => ({ code, name, department });
+	const territory = {
+		perimeter: {
+			communes: [
+				commune('24311', 'Nontron', '24'),
+				commune('87060', 'Dournazac', '87'),
+				commune('24001', 'Abjat-sur-Bandiat', '24'),
+			],
+			departments: [
+				{ code: '24', name: 'Dordogne' },
+				{ code: '87', name: 'Haute-Vienne' },
+			],
+		},
+	};
+
+	it('lists the perimeter’s communes as the file gives them', () => {
+		expect(territoryCommunes(territory).map((c) => c.code)).toStrictEqual(['24311', '87060', '24001']);
+	});
+
+	it('groups the communes by department, sorted by name', () => {
+		expect(communesByDepartment(territory).map((d) => [d.code, d.name, d.communes.map((c) => c.name)])).toStrictEqual([
+			['24', 'Dordogne', ['Abjat-sur-Bandiat', 'Nontron']],
+			['87', 'Haute-Vienne', ['Dournazac']],
 		]);
 	});
 });

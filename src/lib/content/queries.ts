@@ -10,13 +10,24 @@ type Ref = { id: string };
 
 export type CommuneRef = { code: string; name: string };
 
-/** The perimeter as a flat list, in canton order then as written. */
-export function territoryCommunes(territory: {
-	formerCantons: { name: string; communes: CommuneRef[] }[];
-}): (CommuneRef & { formerCanton: string })[] {
-	return territory.formerCantons.flatMap((canton) =>
-		canton.communes.map((commune) => ({ ...commune, formerCanton: canton.name })),
-	);
+/**
+ * The perimeter as a flat list, as the file gives it (canton by canton, the list of codes in order,
+ * or the EPCI's members), with names and departments from the official list (perimeter.ts).
+ */
+export function territoryCommunes<C extends CommuneRef>(territory: { perimeter: { communes: C[] } }): C[] {
+	return territory.perimeter.communes;
+}
+
+/** The perimeter's communes by department (in the perimeter's department order), each sorted by name. */
+export function communesByDepartment<C extends CommuneRef & { department: string }>(territory: {
+	perimeter: { communes: C[]; departments: { code: string; name: string }[] };
+}): { code: string; name: string; communes: C[] }[] {
+	return territory.perimeter.departments.map((department) => ({
+		...department,
+		communes: territory.perimeter.communes
+			.filter((commune) => commune.department === department.code)
+			.sort((a, b) => a.name.localeCompare(b.name, 'fr')),
+	}));
 }
 
 export function sortServices<T extends WithId<{ title: string }>>(services: T[]): T[] {

@@ -69,6 +69,70 @@ describe('content schemas on fixtures', () => {
 	});
 });
 
+describe('territory perimeters', () => {
+	const territory = (frontmatter: Record<string, unknown>) =>
+		schemas.territory.safeParse({
+			name: 'Essai',
+			summary: 'Un territoire d’essai.',
+			coordinatorContact: { role: 'Conseillère', email: 'essai@pays-de-sante.example' },
+			...frontmatter,
+		});
+
+	it.each([
+		['entre-perigord-et-limousin.md', ['16', '24', '87'], ['Charente', 'Dordogne', 'Haute-Vienne'], 10],
+		['pays-ajaccien.md', ['2A'], ['Corse-du-Sud'], 10],
+	])(
+		'%s (a list of codes only) is accepted, with its departments and population looked up',
+		(file, codes, names, count) => {
+			const result = schemas.territory.safeParse(readFrontmatter(join(fixtures, 'territories', file)));
+			expect(result.error ? issueLines(result.error) : []).toStrictEqual([]);
+			const data = result.data!;
+			expect(data.departments.map((d) => d.code)).toStrictEqual(codes);
+			expect(data.departments.map((d) => d.name)).toStrictEqual(names);
+			expect(data.perimeter.communes).toHaveLength(count);
+			expect(data.population).toStrictEqual({
+				label: `Habitants des ${count} communes (population municipale)`,
+				value: data.perimeter.population,
+				unit: 'habitants',
+				source: 'Insee, populations légales 2023',
+				year: 2023,
+			});
+			expect(data.generalPractitioners).toBeUndefined();
+		},
+	);
+
+	it('keeps a population typed in the file, and takes an EPCI', () => {
+		const population = { label: 'Habitants', value: 15000, source: 'Mairie', year: 2024 };
+		const result = territory({ epci: '200071819', population });
+		expect(result.error ? issueLines(result.error) : []).toStrictEqual([]);
+		expect(result.data?.population).toStrictEqual(population);
+		expect(result.data?.perimeter.epci?.name).toBe('CC du Périgord Nontronnais');
+		expect(result.data?.departments).toStrictEqual([{ code: '24', name: 'Dordogne' }]);
+	});
+
+	it('refuses a merged commune at its place in the list, naming the commune it became', () => {
+		const result = territory({ communes: ['24311', '24079'] });
+		expect(issueLines(result.error!)).toStrictEqual([
+			'communes.1: la commune 24079 (Cantillac) n’existe plus : elle a fusionné dans 24064 Brantôme en Périgord ; remplacez le code par 24064.',
+		]);
+	});
+
+	it('says how to write a code YAML reads as a number, and refuses a malformed one, an empty list, two forms', () => {
+		expect(issueLines(territory({ communes: [8038, '2431'] }).error!)).toStrictEqual([
+			'communes.0: code de commune à écrire entre guillemets (ex. "08038") : sans guillemets, 8038 est lu comme un nombre et perd son zéro initial',
+			'communes.1: « 2431 » n’est pas un code de commune : 5 caractères attendus, des chiffres (ex. 24311), ou 2A/2B suivi de 3 chiffres en Corse (ex. 2A004)',
+		]);
+		expect(issueLines(territory({ communes: [] }).error!)).toStrictEqual(['communes: au moins une commune attendue']);
+		expect(issueLines(territory({ epci: '20007181' }).error!)).toStrictEqual([
+			'epci: « 20007181 » n’est pas un numéro SIREN d’intercommunalité : 9 chiffres attendus (ex. "200071819")',
+		]);
+		expect(issueLines(territory({ communes: ['24311'], epci: '200071819' }).error!)).toStrictEqual([
+			': le périmètre doit être donné d’une seule façon, or ce fichier en donne 2 (communes, epci) : gardez-en une.',
+		]);
+		expect(issueLines(territory({}).error!)[0]).toMatch(/^: périmètre attendu : la liste des codes des communes/);
+	});
+});
+
 describe('the real content in content/', () => {
 	const collections = [
 		['territories', schemas.territory],
@@ -103,7 +167,7 @@ describe('the real content in content/', () => {
 		const communes = (id: string) =>
 			schemas.territory
 				.parse(readFrontmatter(join(content, 'territories', `${id}.md`)))
-				.formerCantons.flatMap((canton) => canton.communes.map((c) => c.code));
+				.perimeter.communes.map((c) => c.code);
 		const nontronnais = communes('nontronnais');
 		const porcien = communes('porcien-thierache');
 		expect(nontronnais).toHaveLength(30);

@@ -8,6 +8,7 @@ import {
 	SERVICE_AUDIENCES,
 	SERVICE_CATEGORIES,
 } from '../domain/vocabulary.ts';
+import { EPCI_CODE, INSEE_CODE, type PerimeterSpec, resolvePerimeter } from './perimeter.ts';
 
 /**
  * Frontmatter schemas of every collection in `content/`. They are built by a factory that receives
@@ -21,7 +22,6 @@ type Reference = typeof astroReference;
 // zod's French locale for the generic messages ("nombre attendu, chaîne reçue"…).
 z.config(z.locales.fr());
 
-const INSEE_CODE = /^(\d{5}|2[AB]\d{3})$/;
 const CURRENT_YEAR_LIMIT = 2100;
 
 const text = (what: string, max: number) =>
@@ -127,36 +127,98 @@ export const siteIdentitySchema = z.object({
 });
 export type SiteIdentity = z.infer<typeof siteIdentitySchema>;
 
-const communeSchema = z.object({
-	code: z.string().regex(INSEE_CODE, { error: 'code INSEE attendu (5 caractères, ex. 24311)' }),
-	name: text('nom de la commune', 100),
+/** A commune code as the coordinator writes it; YAML reads an unquoted `08038` as the number 8038. */
+const communeCode = z
+	.string({
+		error: (issue) =>
+			typeof issue.input === 'number'
+				? `code de commune à écrire entre guillemets (ex. "08038") : sans guillemets, ${issue.input} est lu comme un nombre et perd son zéro initial`
+				: 'code de commune attendu (ex. "24311")',
+	})
+	.regex(INSEE_CODE, {
+		error: (issue) =>
+			`« ${String(issue.input)} » n’est pas un code de commune : 5 caractères attendus, des chiffres (ex. 24311), ou 2A/2B suivi de 3 chiffres en Corse (ex. 2A004)`,
+	});
+
+/** In a former canton, a commune is its code; a name written beside it is ignored (names come from the official list). */
+const cantonCommuneSchema = z.union([communeCode, z.object({ code: communeCode, name: z.string().optional() })], {
+	error: 'commune attendue : son code (ex. "24311") ou { code: "24311", name: "Nontron" }',
 });
 
+/**
+ * A territory's perimeter, in exactly one of three forms: `communes` (INSEE codes), `epci` (SIREN
+ * number) or `formerCantons`. The codes are checked against the official list (perimeter.ts): a wrong
+ * or outdated code fails the content load, so `astro build` and `astro dev` stop with the message.
+ * What the pages read is the resolved `perimeter`, with `departments` derived from it and the
+ * population computed when the file does not give one.
+ */
+const withPerimeter = <T extends PerimeterSpec & { population?: Figure | undefined }>(
+	data: T,
+	ctx: z.core.$RefinementCtx<T>,
+) => {
+	const result = resolvePerimeter(null, data);
+	if (!result.ok) {
+		for (const { path, message } of result.issues) ctx.issues.push({ code: 'custom', input: data, path, message });
+		return z.NEVER;
+	}
+	const { perimeter } = result;
+	const population: Figure = data.population ?? {
+		label: `Habitants des ${perimeter.communes.length} communes (population municipale)`,
+		value: perimeter.population,
+		unit: 'habitants',
+		source: `Insee, populations légales ${perimeter.populationYear}`,
+		year: perimeter.populationYear,
+	};
+	return { ...data, departments: perimeter.departments, population, perimeter };
+};
+
 export function createContentSchemas(reference: Reference) {
-	const territory = z.object({
-		name: text('nom du territoire', 120),
-		/** One short sentence for lists and link previews. */
-		summary: text('résumé', 300),
-		departments: z
-			.array(z.object({ code: z.string().regex(/^(\d{2}|2[AB])$/), name: text('département', 60) }))
-			.min(1, { error: 'au moins un département attendu' }),
-		/** The perimeter: former (pre-2015) cantons and their communes, by INSEE code. */
-		formerCantons: z
-			.array(
-				z.object({
-					code: z.string().regex(/^\d{4}$/, { error: 'code de canton attendu (4 chiffres)' }),
-					name: text('nom du canton', 100),
-					communes: z.array(communeSchema).min(1, { error: 'au moins une commune attendue' }),
-				}),
-			)
-			.min(1, { error: 'au moins un canton attendu' }),
-		perimeterSource: sourceSchema,
-		population: figureSchema,
-		generalPractitioners: figureSchema,
-		figures: z.array(figureSchema).default([]),
-		coordinatorContact: contactSchema,
-		order: z.number().int().default(0),
-	});
+	const territory = z
+		.object({
+			name: text('nom du territoire', 120),
+			/** One short sentence for lists and link previews. */
+			summary: text('résumé', 300),
+			/** Derived from the communes; when written, it must agree with them. */
+			departments: z
+				.array(
+					z.object({
+						code: z
+							.string()
+							.regex(/^(\d{2}|2[AB]|9\d{2})$/, { error: 'code de département attendu (ex. 24, 2A, 971)' }),
+						name: text('département', 60).optional(),
+					}),
+				)
+				.optional(),
+			/** The perimeter as a list of INSEE commune codes (codes of 1 January of the package's year). */
+			communes: z.array(communeCode).min(1, { error: 'au moins une commune attendue' }).optional(),
+			/** The perimeter as an EPCI (intercommunalité à fiscalité propre), by its SIREN number. */
+			epci: z
+				.string({ error: 'numéro SIREN d’intercommunalité attendu, entre guillemets (ex. "200071819")' })
+				.regex(EPCI_CODE, {
+					error: (issue) =>
+						`« ${String(issue.input)} » n’est pas un numéro SIREN d’intercommunalité : 9 chiffres attendus (ex. "200071819")`,
+				})
+				.optional(),
+			/** The perimeter as former (pre-2015) cantons and their communes, by INSEE code. */
+			formerCantons: z
+				.array(
+					z.object({
+						code: z.string().regex(/^(\d{4}|2[AB]\d{2})$/, { error: 'code de canton attendu (4 caractères)' }),
+						name: text('nom du canton', 100),
+						communes: z.array(cantonCommuneSchema).min(1, { error: 'au moins une commune attendue' }),
+					}),
+				)
+				.min(1, { error: 'au moins un canton attendu' })
+				.optional(),
+			perimeterSource: sourceSchema.optional(),
+			/** Computed from the communes (Insee legal population) when not written. */
+			population: figureSchema.optional(),
+			generalPractitioners: figureSchema.optional(),
+			figures: z.array(figureSchema).default([]),
+			coordinatorContact: contactSchema,
+			order: z.number().int().default(0),
+		})
+		.transform(withPerimeter);
 
 	const service = z.object({
 		title: text('titre', 120),

@@ -53,6 +53,36 @@ describe('an invalid frontmatter', () => {
 });
 
 /**
+ * A territory defined by INSEE codes, one of which is a commune that has since merged: the perimeter
+ * check (src/lib/content/perimeter.ts, run by the territory schema) stops the build and says which
+ * file, which code, and which commune to write instead.
+ */
+describe('a territory with an outdated commune code', () => {
+	it('fails the build naming the file, the code and the commune it merged into', () => {
+		const dir = copyWith();
+		writeFileSync(
+			join(dir, 'content/territories/vallee-de-la-dronne.md'),
+			[
+				'---',
+				'name: Vallée de la Dronne',
+				'summary: Un territoire d’essai.',
+				'communes: ["24311", "24079"]',
+				'coordinatorContact: { role: Conseillère, email: essai@pays-de-sante.example }',
+				'---',
+				'',
+			].join('\n'),
+		);
+		const result = runAstro(['sync'], dir);
+		expect(result.status).not.toBe(0);
+		expect(result.output).toContain('territories → vallee-de-la-dronne');
+		expect(result.output).toContain('content/territories/vallee-de-la-dronne.md');
+		expect(result.output).toContain(
+			'communes.1: la commune 24079 (Cantillac) n’existe plus : elle a fusionné dans 24064 Brantôme en Périgord ; remplacez le code par 24064.',
+		);
+	});
+});
+
+/**
  * Files that each pass their schema but contradict their meeting (src/lib/content/minutes-rules.ts):
  * the content loaders check both collections together, so the sync that `astro build` and `astro dev`
  * start with stops, naming each file, what is wrong and how to fix it.

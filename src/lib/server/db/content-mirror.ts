@@ -8,7 +8,10 @@ export const CONTENT_DIR = join(import.meta.dirname, '../../../../content');
 
 /** What `public.sync_content` takes: the territories and meetings that SQL needs to enforce rules. */
 export type ContentMirror = {
-	/** `communes`: the perimeter's INSEE codes (the former cantons), which the access-data importer sets. */
+	/**
+	 * `communes`: the perimeter's INSEE codes, resolved from the territory file (a list of codes, an EPCI
+	 * or former cantons: src/lib/content/perimeter.ts), which the access-data importer reads.
+	 */
 	territories: { id: string; name: string; communes: string[] }[];
 	meetings: { id: string; territoryId: string; title: string; startsAt: string; capacity: number; status: string }[];
 };
@@ -26,7 +29,11 @@ function entries<T>(folder: string, schema: z.ZodType<T>): { id: string; data: T
 		.map((file) => {
 			const frontmatter = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(dir, file), 'utf8'))?.[1] ?? '';
 			const parsed = schema.safeParse(load(frontmatter));
-			if (!parsed.success) throw new Error(`content/${folder}/${file}: ${parsed.error.issues[0]?.message}`);
+			if (!parsed.success) {
+				const issue = parsed.error.issues[0];
+				const where = issue?.path.length ? `${issue.path.join('.')} : ` : '';
+				throw new Error(`content/${folder}/${file} : ${where}${issue?.message}`);
+			}
 			return { id: basename(file, '.md'), data: parsed.data };
 		});
 }
@@ -36,7 +43,7 @@ export function readContentMirror(): ContentMirror {
 	const territories = entries('territories', schemas.territory).map(({ id, data }) => ({
 		id,
 		name: data.name,
-		communes: data.formerCantons.flatMap((canton) => canton.communes.map((commune) => commune.code)),
+		communes: data.perimeter.communes.map((commune) => commune.code),
 	}));
 	const meetings = entries('meetings', schemas.meeting).map(({ id, data }) => ({
 		id,
