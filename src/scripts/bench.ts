@@ -17,6 +17,7 @@ import { startPostgresServer } from '../test/db/postgres-server.ts';
 import { mergeLoads, runCallLoad, throughputRatio } from './lib/bench/call-load.ts';
 import { type LighthouseScores, runLighthouse } from './lib/bench/lighthouse.ts';
 import { type LoadOptions, type LoadResult, runLoad } from './lib/bench/load.ts';
+import { benchScenario } from './lib/bench/scenario.ts';
 import {
 	cpuSeconds,
 	findPostmaster,
@@ -37,6 +38,7 @@ import { freePort } from './port-open.ts';
  *
  * Options: `--skip-build` (use the existing dist/, build time not measured); `--only=registration`
  * (only the registration-against-its-limit section, on a functions-only server: no build needed);
+ * `--only=scenario` (only the access simulator: D_j for all France and a pilot, one simulation, one ranking);
  * BENCH_SECONDS (per load run, default 10); BENCH_LIGHTHOUSE_RUNS (runs per page, the median is
  * reported; default 1); DATA_DIR (open data, default ../shared/data, else the test fixtures).
  */
@@ -53,11 +55,12 @@ const CONNECTIONS = [10, 50];
 const TERRITORIES = ['nontronnais', 'porcien-thierache'];
 const KB = 1024;
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-if (ONLY !== undefined && ONLY !== 'registration') {
-	process.stderr.write(`Unknown --only=${ONLY}: the only section that runs alone is --only=registration.\n`);
+if (ONLY !== undefined && ONLY !== 'registration' && ONLY !== 'scenario') {
+	process.stderr.write(`Unknown --only=${ONLY}: the sections that run alone are --only=registration and --only=scenario.\n`);
 	process.exit(2);
 }
 const ONLY_REGISTRATION = ONLY === 'registration';
+const ONLY_SCENARIO = ONLY === 'scenario';
 
 const machine = {
 	cores: cpus().length,
@@ -85,6 +88,7 @@ const SECTIONS = [
 	'Registration vs SQL',
 	'API, PGlite',
 	'PGlite',
+	'Scenario',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 type Row = { section: Section; measure: string; result: string; target: string; ok: boolean | undefined };
@@ -936,7 +940,17 @@ report.settings = {
 };
 log(`Access-map data: ${data.note}`);
 
-if (ONLY_REGISTRATION) {
+const benchSimulator = () =>
+	section('Access simulator', 'Scenario', async () => {
+		const result = await benchScenario(log);
+		report.scenario = result;
+		for (const row of result.rows) addRow('Scenario', row.measure, row.result);
+	});
+
+if (ONLY_SCENARIO) {
+	log('--only=scenario: only the access simulator section (D_j, one simulation, one placement ranking)');
+	await benchSimulator();
+} else if (ONLY_REGISTRATION) {
 	log('--only=registration: only the registration-against-its-limit section, on a functions-only server');
 	await section('Real PostgreSQL', 'Registration vs SQL', () => benchPostgres(data));
 } else {
@@ -948,13 +962,14 @@ if (ONLY_REGISTRATION) {
 	await section('Page weights (dist/)', 'Page weight', benchStaticPages);
 	await section('Real PostgreSQL', 'API, PostgreSQL', () => benchPostgres(data));
 	await section('Embedded PGlite', 'PGlite', () => benchPglite(data));
+	await benchSimulator();
 }
 
 report.totalSeconds = Math.round((performance.now() - benchStarted) / 1000);
 report.errors = errors;
 report.table = rows.map((row) => ({ ...row, at: LABEL }));
 // A partial run does not overwrite the full benchmark's figures.
-const jsonFile = join(OUT_DIR, ONLY_REGISTRATION ? 'bench-registration.json' : 'bench.json');
+const jsonFile = join(OUT_DIR, ONLY ? `bench-${ONLY}.json` : 'bench.json');
 // Raw latencies stay out of the file (the percentiles are there).
 writeFileSync(jsonFile, `${JSON.stringify(report, (key, value) => (key === 'latencies' ? undefined : value), '\t')}\n`);
 log(`\nDone in ${report.totalSeconds} s; figures in ${relative(ROOT, jsonFile)}\n`);
