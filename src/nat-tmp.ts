@@ -1,0 +1,13 @@
+import { readContentMirror } from './lib/server/db/content-mirror.ts';
+import { readNationalData } from './lib/server/access/national.ts';
+const t = performance.now();
+const territories = readContentMirror().territories;
+const d = await readNationalData('/work/shared/data', { territories, all: process.argv.includes('--all') });
+console.log('ms', Math.round(performance.now() - t), 'rss', Math.round(process.memoryUsage().rss / 1e6));
+console.log(d.communes.length, d.indicators.length, d.areas.length, d.vintages, d.files.length, d.skipped.length);
+console.log(d.notes.slice(0, 10)); 
+console.log(d.areas.filter((a) => a.area === 'FR').map((a) => `${a.vintage} ${a.indicator} ${a.value} ${a.communes}`));
+console.log(d.areas.filter((a) => a.area === 'D24' && a.vintage === 2023).map((a) => `${a.indicator} ${a.value}`));
+console.log([...new Set(d.communes.map((c) => c.department))]);
+console.log(JSON.stringify(d.communes.find((c) => c.code === '24311')).slice(0, 300));
+console.log('json bytes', JSON.stringify(d).length);
