@@ -45,6 +45,7 @@ export class NationalDataError extends Error {
 /** The per-commune APL indicators of one vintage; `apl_gp_62_or_less`/`_60_or_less` from the 2024 releases. */
 const APL_INDICATORS = ['apl_gp', 'apl_gp_under_65', 'apl_gp_62_or_less', 'apl_gp_60_or_less'] as const;
 type AplIndicator = (typeof APL_INDICATORS)[number];
+const INDICATOR_ORDER: IndicatorName[] = [...APL_INDICATORS, 'standardised_population', 'population'];
 
 /** One commune of one vintage, as the file gives it (the file's own COG year). */
 export type NationalRow = {
@@ -172,15 +173,15 @@ function workbookColumns(header: unknown[], sheet: string, file: string, headerR
 			`${file}, feuille « ${sheet} » : colonne${missing.length > 1 ? 's' : ''} ${missing
 				.map((key) => `« ${COLUMN_LABELS[key]} »`)
 				.join(', ')} introuvable${missing.length > 1 ? 's' : ''} dans l’en-tête (ligne ${headerRow}). ` +
-				'Le classeur a peut-être changé de présentation : rien n’a été importé.',
+				'Le classeur a peut-être changé de présentation. Rien n’a été importé.',
 		);
 	}
 	const yearOf = (index: number | undefined) => Number(/([0-9]{4})/.exec(titles[index ?? -1] ?? '')?.[1]) || 0;
 	return {
 		code: found.code as number,
 		name: found.name,
-		apl_gp: found.apl_gp,
-		apl_gp_under_65: found.apl_gp_under_65,
+		apl_gp: found.apl_gp as number,
+		apl_gp_under_65: found.apl_gp_under_65 as number,
 		...(found.apl_gp_62_or_less !== undefined ? { apl_gp_62_or_less: found.apl_gp_62_or_less } : {}),
 		...(found.apl_gp_60_or_less !== undefined ? { apl_gp_60_or_less: found.apl_gp_60_or_less } : {}),
 		standardised: found.standardised as number,
@@ -260,7 +261,7 @@ export async function readWorkbook(path: string, skipped: Skip[]): Promise<Natio
 	for (let year = first; year <= last; year++) {
 		if (!apl.some((sheet) => sheet.vintage === year)) {
 			throw new NationalDataError(
-				`${file} : la feuille « APL ${year} » manque entre « APL ${first} » et « APL ${last} ». Le classeur semble incomplet : rien n’a été importé.`,
+				`${file} : la feuille « APL ${year} » manque entre « APL ${first} » et « APL ${last} ». Le classeur semble incomplet. Rien n’a été importé.`,
 			);
 		}
 	}
@@ -673,8 +674,8 @@ export async function readNationalData(dir: string, options: NationalOptions): P
 	for (const code of [...selection].sort()) {
 		const info = current.get(code);
 		const sourceRows = byCurrent.get(code) ?? [];
-		const own = shapes.get(code);
-		const parts = own ? [own] : [...new Set(sourceRows.map((row) => row.code))].flatMap((c) => shapes.get(c) ?? []);
+		// A commune nouvelle more recent than the boundary files is drawn as the union of its former communes.
+		const parts = [...new Set([code, ...sourceRows.map((row) => row.code)])].flatMap((c) => shapes.get(c) ?? []);
 		const shape = joinShapes(parts.map((part) => part.shape));
 		if (shape) {
 			selectedShapes.set(code, shape);
@@ -704,8 +705,11 @@ export async function readNationalData(dir: string, options: NationalOptions): P
 			if (parts.length === 0) continue;
 			const source = SOURCE(vintage, aplFile);
 			if (parts.length === 1) {
-				for (const [indicator, value] of Object.entries(parts[0]?.values ?? {}))
-					indicators.push({ code, indicator: indicator as IndicatorName, vintage, value, source });
+				const values: Partial<Record<IndicatorName, number>> = parts[0]?.values ?? {};
+				for (const indicator of INDICATOR_ORDER) {
+					const value = values[indicator];
+					if (value !== undefined) indicators.push({ code, indicator, vintage, value, source });
+				}
 				continue;
 			}
 			notes.push(
@@ -724,14 +728,11 @@ export async function readNationalData(dir: string, options: NationalOptions): P
 							1000,
 					) / 1000;
 			}
-			for (const [indicator, value] of Object.entries(combined))
-				indicators.push({
-					code,
-					indicator: indicator as IndicatorName,
-					vintage,
-					value,
-					source: `${source}, communes fusionnées`,
-				});
+			for (const indicator of INDICATOR_ORDER) {
+				const value = combined[indicator];
+				if (value !== undefined)
+					indicators.push({ code, indicator, vintage, value, source: `${source}, communes fusionnées` });
+			}
 		}
 	}
 	const byCode = new Map(communes.map((commune) => [commune.code, commune]));
@@ -769,4 +770,31 @@ export function computeDepartmentExtents(sources: NationalSources): Extents {
 		extents[department] = box.map((value) => Math.round(value * 1000) / 1000) as typeof box;
 	}
 	return extents;
+}
+
+/**
+ * The departments a territory's ring may reach, before any boundary is read: those whose extent
+ * lies within `km` of the extent of one of `departments` (box to box, so a superset).
+ */
+export function departmentsNear(departments: Iterable<string>, km = RING_KM): string[] {
+	const extents = departmentExtents();
+	const wanted = new Set(departments);
+	const near = new Set(wanted);
+	for (const department of wanted) {
+		const a = extents[department];
+		if (!a) continue;
+		for (const [other, b] of Object.entries(extents)) {
+			const dx = Math.max(0, a[0] - b[2], b[0] - a[2]);
+			const dy = Math.max(0, a[1] - b[3], b[1] - a[3]);
+			const latitude = (Math.max(a[1], b[1]) + Math.min(a[3], b[3])) / 2;
+			const gapKm = Math.hypot(dx * 111.32 * Math.cos((latitude * Math.PI) / 180), dy * 110.57);
+			if (gapKm <= km) near.add(other);
+		}
+	}
+	return [...near].sort();
+}
+
+/** Every department of the COG tables that has communes (metropolitan France, Corsica, overseas). */
+export function allDepartments(): string[] {
+	return [...new Set([...cogCommunes().current.values()].map((c) => c.departement))].sort();
 }
