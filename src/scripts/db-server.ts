@@ -32,7 +32,7 @@ if (dataDir && existsSync(dataDir) && needsImport(resolve(env.PGLITE_DATA_DIR), 
 			console.error(`Open-data import failed: ${error instanceof Error ? error.message : error}`),
 		)
 		.finally(() => port.close());
-} else if (!dataDir && (await accessDataEmpty(database.url))) {
+} else if ((!dataDir || !existsSync(dataDir)) && (await accessDataEmpty(database.url))) {
 	// A fresh clone without a data folder: the snapshot kept in the repository (data/access-snapshot).
 	const port = createPostgresAdapter({ url: database.url, database: 'pglite', max: 1, callTimeoutMs: 120_000 });
 	loadSnapshot(port)
