@@ -7,20 +7,23 @@ import { readEnv } from '../lib/server/env.ts';
 import { portOpen } from './port-open.ts';
 
 /**
- * `npm run data:import [-- --dry-run]`: loads the open data of the access map (DREES APL, Insee
- * populations, commune points and boundaries) from DATA_DIR, or ../shared/data, into the database:
- * Supabase (with SUPABASE_SERVICE_ROLE_KEY), DATABASE_URL, or the embedded PGlite database.
+ * `npm run data:import [-- --dry-run] [-- --all]`: loads the open data of the access map (DREES
+ * APL, populations, commune points and boundaries) from DATA_DIR, else ../shared/data, else
+ * .data/open-data, into the database: Supabase (with SUPABASE_SERVICE_ROLE_KEY), DATABASE_URL, or
+ * the embedded PGlite database. With the national files, it loads the configured territories and
+ * their ring of neighbours, or all of France with `--all`.
  */
 const env = readEnv();
 const root = resolve(import.meta.dirname, '../..');
 const dir = resolveDataDir(root, env.DATA_DIR);
 if (!dir) {
 	console.error(
-		'No data folder: set DATA_DIR, or put the open-data files in ../shared/data (see docs/data-and-import.md).',
+		'Aucun dossier de données : lancez npm run data:download, ou indiquez DATA_DIR (voir docs/data-and-import.md).',
 	);
 	process.exit(1);
 }
 const dryRun = process.argv.includes('--dry-run');
+const all = process.argv.includes('--all');
 console.info(`Reading ${dir}${dryRun ? ' (dry run: nothing is written)' : ''}`);
 
 const embedded =
@@ -30,12 +33,12 @@ const embedded =
 const started = performance.now();
 try {
 	const port = dryRun ? undefined : getDataPort(env);
-	const { report } = await importDataFolder(dir, port);
+	const { report } = await importDataFolder(dir, port, { all });
 	console.info(report);
 	console.info(`Done in ${Math.round(performance.now() - started)} ms.`);
 	await port?.close();
 } catch (error) {
-	console.error(`Import failed: ${error instanceof Error ? error.message : String(error)}`);
+	console.error(`Import impossible : ${error instanceof Error ? error.message : String(error)}`);
 	process.exitCode = 1;
 } finally {
 	await embedded?.stop();

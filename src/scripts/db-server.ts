@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveDataDir } from '../lib/server/access/importer.ts';
 import { importDataFolder, markImported, needsImport } from '../lib/server/access/run-import.ts';
+import { accessDataEmpty, loadSnapshot } from '../lib/server/access/snapshot.ts';
 import { startEmbeddedDatabase } from '../lib/server/db/embedded.ts';
 import { createPostgresAdapter } from '../lib/server/db/postgres-adapter.ts';
 import { readEnv } from '../lib/server/env.ts';
@@ -30,6 +31,19 @@ if (dataDir && existsSync(dataDir) && needsImport(resolve(env.PGLITE_DATA_DIR), 
 		.catch((error: unknown) =>
 			console.error(`Open-data import failed: ${error instanceof Error ? error.message : error}`),
 		)
+		.finally(() => port.close());
+} else if ((!dataDir || !existsSync(dataDir)) && (await accessDataEmpty(database.url))) {
+	// A fresh clone without a data folder: the snapshot kept in the repository (data/access-snapshot).
+	const port = createPostgresAdapter({ url: database.url, database: 'pglite', max: 1, callTimeoutMs: 120_000 });
+	loadSnapshot(port)
+		.then((loaded) =>
+			console.info(
+				loaded
+					? `Access-map snapshot loaded: ${loaded.result.communes.inserted} communes${loaded.missing.length ? `; not in the snapshot (run npm run data:download, then npm run data:import): ${loaded.missing.join(', ')}` : ''}.`
+					: 'No data folder and no access-map snapshot: the maps stay empty until npm run data:download and npm run data:import.',
+			),
+		)
+		.catch((error: unknown) => console.error(`Snapshot load failed: ${error instanceof Error ? error.message : error}`))
 		.finally(() => port.close());
 }
 

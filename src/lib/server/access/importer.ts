@@ -40,14 +40,24 @@ export type CommuneRow = {
 	lat: number | null;
 };
 
-export type IndicatorName = 'apl_gp' | 'apl_gp_under_65' | 'standardised_population' | 'population';
+export type IndicatorName =
+	| 'apl_gp'
+	| 'apl_gp_under_65'
+	| 'apl_gp_62_or_less'
+	| 'apl_gp_60_or_less'
+	| 'standardised_population'
+	| 'population';
 export type IndicatorRow = { code: string; indicator: IndicatorName; vintage: number; value: number; source: string };
 
 export type AreaIndicatorName =
 	| 'apl_gp'
 	| 'apl_gp_under_65'
+	| 'apl_gp_62_or_less'
+	| 'apl_gp_60_or_less'
 	| 'population_under_2_5_share'
-	| 'population_under_2_5_share_under_65';
+	| 'population_under_2_5_share_under_65'
+	| 'population_under_2_5_share_62_or_less'
+	| 'population_under_2_5_share_60_or_less';
 export type AreaRow = {
 	area: string;
 	indicator: AreaIndicatorName;
@@ -391,38 +401,58 @@ export function readAccessData(dir: string): AccessDataset {
 	};
 }
 
-/** Department and France references with the DREES rule (a department is taken as complete in the files). */
-export function areaReferences(communes: CommuneRow[], indicators: IndicatorRow[], vintages: number[]): AreaRow[] {
+/**
+ * Department and France references with the DREES rule (a department is taken as complete in the
+ * files). France is computed when the files cover every department, or when `france` is set (the
+ * national reader passes every commune of the national file).
+ */
+export function areaReferences(
+	communes: Pick<CommuneRow, 'code' | 'department'>[],
+	indicators: IndicatorRow[],
+	vintages: number[],
+	options: { france?: boolean } = {},
+): AreaRow[] {
 	const byKey = new Map(indicators.map((row) => [`${row.code}|${row.indicator}|${row.vintage}`, row.value]));
 	const get = (code: string, indicator: IndicatorName, vintage: number) =>
 		byKey.get(`${code}|${indicator}|${vintage}`) ?? null;
+	const present = new Set(indicators.map((row) => row.indicator));
 	const departments = [...new Set(communes.map((c) => c.department))].sort();
+	const byDepartment = new Map<string, string[]>();
+	for (const c of communes) byDepartment.set(c.department, [...(byDepartment.get(c.department) ?? []), c.code]);
 	const areas: { area: string; codes: string[] }[] = departments.map((department) => ({
 		area: `D${department}`,
-		codes: communes.filter((c) => c.department === department).map((c) => c.code),
+		codes: byDepartment.get(department) ?? [],
 	}));
-	if (departments.length >= FRANCE_DEPARTMENTS) areas.push({ area: 'FR', codes: communes.map((c) => c.code) });
+	if (options.france || departments.length >= FRANCE_DEPARTMENTS)
+		areas.push({ area: 'FR', codes: communes.map((c) => c.code) });
+	const variants = [
+		['apl_gp', 'apl_gp', 'population_under_2_5_share'],
+		['apl_gp_under_65', 'apl_gp_under_65', 'population_under_2_5_share_under_65'],
+		['apl_gp_62_or_less', 'apl_gp_62_or_less', 'population_under_2_5_share_62_or_less'],
+		['apl_gp_60_or_less', 'apl_gp_60_or_less', 'population_under_2_5_share_60_or_less'],
+	] as const;
 	const rows: AreaRow[] = [];
 	for (const vintage of vintages) {
 		for (const { area, codes } of areas) {
-			const base = (apl: IndicatorName) =>
-				summarise(
-					codes.map((code) => ({
-						apl: get(code, apl, vintage),
-						standardisedPopulation: get(code, 'standardised_population', vintage),
-						population: get(code, 'population', vintage),
-					})),
-				);
-			const all = base('apl_gp');
-			const young = base('apl_gp_under_65');
 			const source = SOURCES.areas(vintage);
 			const push = (indicator: AreaIndicatorName, value: number | null, communes: number) => {
 				if (value != null && communes > 0) rows.push({ area, indicator, vintage, value, communes, source });
 			};
-			push('apl_gp', all.apl, all.communes);
-			push('apl_gp_under_65', young.apl, young.communes);
-			push('population_under_2_5_share', all.shareUnderServed, all.communes);
-			push('population_under_2_5_share_under_65', young.shareUnderServed, young.communes);
+			const summaries = variants
+				.filter(([apl]) => present.has(apl))
+				.map(([apl, aplName, shareName]) => {
+					const summary = summarise(
+						codes.map((code) => ({
+							apl: get(code, apl, vintage),
+							standardisedPopulation: get(code, 'standardised_population', vintage),
+							population: get(code, 'population', vintage),
+						})),
+					);
+					return { summary, aplName, shareName };
+				});
+			// The APL rows first, then the shares: the order the pilot reader has always produced.
+			for (const { summary, aplName } of summaries) push(aplName, summary.apl, summary.communes);
+			for (const { summary, shareName } of summaries) push(shareName, summary.shareUnderServed, summary.communes);
 		}
 	}
 	return rows;
@@ -504,11 +534,15 @@ export async function loadAccessData(
 	return result;
 }
 
-/** The data folder: DATA_DIR, else ../shared/data beside the project when it exists. */
+/** Where `npm run data:download` puts the official files when DATA_DIR is not set. */
+export const DOWNLOAD_DIR = '.data/open-data';
+
+/** The data folder: DATA_DIR, else ../shared/data beside the project, else .data/open-data, when it exists. */
 export function resolveDataDir(projectRoot: string, dataDir: string | undefined): string | undefined {
 	if (dataDir) return isAbsolute(dataDir) ? dataDir : resolve(projectRoot, dataDir);
-	const fallback = resolve(projectRoot, '..', 'shared', 'data');
-	return existsSync(fallback) ? fallback : undefined;
+	return [resolve(projectRoot, '..', 'shared', 'data'), resolve(projectRoot, DOWNLOAD_DIR)].find((dir) =>
+		existsSync(dir),
+	);
 }
 
 /** A plain-text report of a run: files read, counts, and every skipped row with its reason. */
