@@ -186,6 +186,11 @@ export function createContentSchemas(reference: Reference) {
 		status: z.enum(MEETING_STATUSES, {
 			error: `statut attendu parmi : ${MEETING_STATUSES.join(', ')}`,
 		}),
+		/**
+		 * When the file was last saved, Paris time `YYYY-MM-DD HH:mm`: the CMS stamps it on every save.
+		 * Calendars that already hold the meeting update it only when this moves forward (calendar.ts).
+		 */
+		updatedAt: parisDateTimeSchema.optional(),
 	});
 
 	const minutes = z.object({
