@@ -18,8 +18,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const PUBLIC = join(ROOT, 'public');
 const GREEN = '#0b4f47';
 
-const escapeXml = (text: string) =>
-	text.replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /** An ICO file holding PNG images (allowed since Windows Vista, read by every browser). */
 function icoOf(images: { size: number; png: Buffer }[]): Buffer {
@@ -71,14 +70,21 @@ const favicon = readFileSync(join(PUBLIC, 'favicon.svg'));
 const icons = await Promise.all(
 	[16, 32, 48].map(async (size) => ({
 		size,
-		png: await sharp(favicon, { density: (72 * size) / 32 }).resize(size, size).png().toBuffer(),
+		png: await sharp(favicon, { density: (72 * size) / 32 })
+			.resize(size, size)
+			.png()
+			.toBuffer(),
 	})),
 );
 writeFileSync(join(PUBLIC, 'favicon.ico'), icoOf(icons));
 console.info('public/favicon.ico: 16, 32 and 48 px');
 
 mkdirSync(join(PUBLIC, 'og'), { recursive: true });
-await writePreview('default.png', 'Des soins près de chez soi', 'Nontronnais (Dordogne) · Porcien et sud Thiérache (Ardennes)');
+await writePreview(
+	'default.png',
+	'Des soins près de chez soi',
+	'Nontronnais (Dordogne) · Porcien et sud Thiérache (Ardennes)',
+);
 const territoriesDir = join(ROOT, 'content/territories');
 for (const file of readdirSync(territoriesDir).filter((name) => name.endsWith('.md'))) {
 	const frontmatter = readFileSync(join(territoriesDir, file), 'utf8').split(/^---$/m)[1] ?? '';

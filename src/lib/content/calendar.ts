@@ -97,9 +97,7 @@ function eventOf(meeting: CalendarMeeting, pageUrl: URL, options: { reminder: bo
 		...(cancelled ? { transp: 'TRANSPARENT' as const } : {}),
 		...(options.reminder && !cancelled
 			? {
-					alarms: [
-						{ action: 'display' as const, description: meeting.title, trigger: { hours: 24, before: true } },
-					],
+					alarms: [{ action: 'display' as const, description: meeting.title, trigger: { hours: 24, before: true } }],
 				}
 			: {}),
 	};

@@ -97,6 +97,13 @@ export const contactSchema = z
 		error: 'au moins un moyen de contact attendu (email, phone ou postalAddress)',
 	});
 
+/**
+ * The sentence search engines and link previews show under the page's title: unique to the page and
+ * 160 characters at most (they cut a longer one). Optional where a summary exists: without it, the
+ * summary is shortened (descriptions.ts).
+ */
+const description = text('description (aperçu dans les moteurs de recherche)', 160);
+
 const communeSchema = z.object({
 	code: z.string().regex(INSEE_CODE, { error: 'code INSEE attendu (5 caractères, ex. 24311)' }),
 	name: text('nom de la commune', 100),
@@ -107,6 +114,7 @@ export function createContentSchemas(reference: Reference) {
 		name: text('nom du territoire', 120),
 		/** One short sentence for lists and link previews. */
 		summary: text('résumé', 300),
+		description: description.optional(),
 		departments: z
 			.array(z.object({ code: z.string().regex(/^(\d{2}|2[AB])$/), name: text('département', 60) }))
 			.min(1, { error: 'au moins un département attendu' }),
@@ -131,6 +139,7 @@ export function createContentSchemas(reference: Reference) {
 	const service = z.object({
 		title: text('titre', 120),
 		summary: text('résumé', 300),
+		description: description.optional(),
 		category: z.enum(keysOf(SERVICE_CATEGORIES), {
 			error: `catégorie attendue parmi : ${Object.keys(SERVICE_CATEGORIES).join(', ')}`,
 		}),
@@ -154,6 +163,7 @@ export function createContentSchemas(reference: Reference) {
 	const council = z.object({
 		title: text('titre', 120),
 		summary: text('résumé', 300),
+		description: description.optional(),
 		openTo: z.array(text('public', 120)).min(1),
 		size: figureSchema,
 		frequency: text('fréquence', 200),
@@ -209,6 +219,7 @@ export function createContentSchemas(reference: Reference) {
 		apologies: count,
 		/** The plain-language summary shown first, for people who will read nothing else. */
 		summary: text('résumé en langage simple', 800),
+		description: description.optional(),
 		agenda: z
 			.array(z.object({ title: text('point', 200), summary: text('résumé du point', 2000) }))
 			.min(1, { error: 'au moins un point attendu' }),
@@ -233,7 +244,7 @@ export function createContentSchemas(reference: Reference) {
 
 	const page = z.object({
 		title: text('titre', 120),
-		description: text('description', 300),
+		description,
 		updatedAt: day,
 		glossary: z.array(glossaryTerm).optional(),
 	});
