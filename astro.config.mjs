@@ -1,4 +1,5 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
 import preact from '@astrojs/preact';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
@@ -11,6 +12,21 @@ import { securityHeaders } from './src/lib/server/build/headers-integration.ts';
 const isDev = process.argv[2] === 'dev';
 const site = process.env.URL ?? process.env.SITE_URL ?? 'http://localhost:4321';
 
+// The sitemap lists exactly the pages a search engine may index (src/test/site/feeds.test.ts compares
+// it with the built and on-demand pages). Kept out: the pages BaseLayout marks `noIndex` (the
+// coordinator's workspace, the steps after a form: confirmations, cancellation, thanks).
+const NOT_INDEXED = [
+	/^\/admin\//,
+	/^\/propositions\/(merci|soutien\/confirmer|soutien\/confirme)\/$/,
+	/^\/reunions\/annulation\/(confirmee\/)?$/,
+	/^\/reunions\/[^/]+\/confirmation\/$/,
+];
+// Rendered on request, so unknown to the sitemap integration: the access map of each territory.
+const territoryIds = readdirSync(new URL('./content/territories/', import.meta.url))
+	.filter((name) => name.endsWith('.md'))
+	.map((name) => name.slice(0, -'.md'.length));
+const onDemandPages = territoryIds.map((id) => new URL(`/acces-aux-soins/${id}/`, site).href);
+
 export default defineConfig({
 	site,
 	trailingSlash: 'ignore',
@@ -19,7 +35,8 @@ export default defineConfig({
 	integrations: [
 		preact(),
 		sitemap({
-			filter: (page) => !new URL(page).pathname.startsWith('/admin'),
+			filter: (page) => !NOT_INDEXED.some((pattern) => pattern.test(new URL(page).pathname)),
+			customPages: onDemandPages,
 		}),
 		securityHeaders(),
 		devFunctions(),

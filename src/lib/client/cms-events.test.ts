@@ -14,6 +14,9 @@ class FakeMap {
 	filter(predicate: (value: unknown) => boolean) {
 		return new FakeMap(this.entries.filter(([, value]) => predicate(value)));
 	}
+	set(key: string, value: unknown) {
+		return new FakeMap([...this.entries.filter(([name]) => name !== key), [key, value]]);
+	}
 }
 class FakeList {
 	readonly '@@__IMMUTABLE_LIST__@@' = true;
@@ -62,5 +65,19 @@ describe('the CMS page cleans an entry before Decap writes it', () => {
 		expect(listeners.map((listener) => listener.name)).toStrictEqual(['preSave']);
 		const entry = { get: () => map({ title: 'Titre', cost: '' }) };
 		expect(listeners[0]?.handler({ entry })).toStrictEqual(map({ title: 'Titre' }));
+	});
+
+	it('stamps a meeting, and only a meeting, with the Paris time of the save (its calendar SEQUENCE grows)', () => {
+		const listeners: { handler: (event: { entry: { get(key: 'data' | 'collection'): unknown } }) => unknown }[] = [];
+		// 30 March 2025, 00:30 UTC: 01:30 in Paris, before the switch to summer time at 02:00.
+		let now = new Date('2025-03-30T00:30:00Z');
+		registerCmsEvents({ registerEventListener: (listener) => listeners.push(listener) }, () => now);
+		const save = (collection: string, data: FakeMap) =>
+			listeners[0]?.handler({ entry: { get: (key) => (key === 'collection' ? collection : data) } });
+		const meeting = map({ title: 'Réunion', updatedAt: '2025-01-02 10:00', cost: '' });
+		expect(save('meetings', meeting)).toStrictEqual(map({ title: 'Réunion', updatedAt: '2025-03-30 01:30' }));
+		now = new Date('2025-03-30T01:30:00Z');
+		expect(save('meetings', meeting)).toStrictEqual(map({ title: 'Réunion', updatedAt: '2025-03-30 03:30' }));
+		expect(save('minutes', map({ title: 'Compte rendu' }))).toStrictEqual(map({ title: 'Compte rendu' }));
 	});
 });

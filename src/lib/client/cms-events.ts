@@ -25,15 +25,44 @@ export function withoutEmptyValues(value: unknown): unknown {
 	return value;
 }
 
+const parisMinute = new Intl.DateTimeFormat('en-CA', {
+	timeZone: 'Europe/Paris',
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+	hourCycle: 'h23',
+});
+
+/** `YYYY-MM-DD HH:mm`, Paris time: the format of a meeting's `startsAt` and `updatedAt`. */
+export function parisTimestamp(date: Date): string {
+	const parts = Object.fromEntries(parisMinute.formatToParts(date).map((part) => [part.type, part.value]));
+	return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+type EntryData = { set?(key: string, value: unknown): unknown };
+
 /** The part of Decap's `window.CMS` used here. */
 export type DecapCms = {
 	registerEventListener(listener: {
 		name: 'preSave';
-		handler: (event: { entry: { get(key: 'data'): unknown } }) => unknown;
+		handler: (event: { entry: { get(key: 'data' | 'collection'): unknown } }) => unknown;
 	}): void;
 };
 
-/** Cleans every entry just before Decap serialises it, so that what it writes is what the schemas read. */
-export function registerCmsEvents(cms: DecapCms): void {
-	cms.registerEventListener({ name: 'preSave', handler: ({ entry }) => withoutEmptyValues(entry.get('data')) });
+/**
+ * Cleans every entry just before Decap serialises it, so that what it writes is what the schemas
+ * read, and stamps a meeting with the time of the save (`updatedAt`): the calendar files derive
+ * their SEQUENCE from it, so that calendars holding the meeting take the change (calendar.ts).
+ */
+export function registerCmsEvents(cms: DecapCms, now: () => Date = () => new Date()): void {
+	cms.registerEventListener({
+		name: 'preSave',
+		handler: ({ entry }) => {
+			const data = withoutEmptyValues(entry.get('data')) as EntryData;
+			if (entry.get('collection') !== 'meetings' || typeof data?.set !== 'function') return data;
+			return data.set('updatedAt', parisTimestamp(now()));
+		},
+	});
 }

@@ -109,6 +109,13 @@ export const contactSchema = z
 export type Contact = z.infer<typeof contactSchema>;
 
 /**
+ * The sentence search engines and link previews show under the page's title: unique to the page and
+ * 160 characters at most (they cut a longer one). Optional where a summary exists: without it, the
+ * summary is shortened (descriptions.ts).
+ */
+const description = text('description (aperçu dans les moteurs de recherche)', 160);
+
+/**
  * The site's identity (`content/site/identite.yml`): its name, tagline and description, the general
  * contact shown in every page's footer and on /contact/ (every means of contact required), and the
  * publisher named in the legal notice.
@@ -178,6 +185,7 @@ export function createContentSchemas(reference: Reference) {
 			name: text('nom du territoire', 120),
 			/** One short sentence for lists and link previews. */
 			summary: text('résumé', 300),
+			description: description.optional(),
 			/** Derived from the communes; when written, it must agree with them. */
 			departments: z
 				.array(
@@ -223,6 +231,7 @@ export function createContentSchemas(reference: Reference) {
 	const service = z.object({
 		title: text('titre', 120),
 		summary: text('résumé', 300),
+		description: description.optional(),
 		category: z.enum(keysOf(SERVICE_CATEGORIES), {
 			error: `catégorie attendue parmi : ${Object.keys(SERVICE_CATEGORIES).join(', ')}`,
 		}),
@@ -246,6 +255,7 @@ export function createContentSchemas(reference: Reference) {
 	const council = z.object({
 		title: text('titre', 120),
 		summary: text('résumé', 300),
+		description: description.optional(),
 		openTo: z.array(text('public', 120)).min(1),
 		size: figureSchema,
 		frequency: text('fréquence', 200),
@@ -278,6 +288,11 @@ export function createContentSchemas(reference: Reference) {
 		status: z.enum(MEETING_STATUSES, {
 			error: `statut attendu parmi : ${MEETING_STATUSES.join(', ')}`,
 		}),
+		/**
+		 * When the file was last saved, Paris time `YYYY-MM-DD HH:mm`: the CMS stamps it on every save.
+		 * Calendars that already hold the meeting update it only when this moves forward (calendar.ts).
+		 */
+		updatedAt: parisDateTimeSchema.optional(),
 	});
 
 	const minutes = z.object({
@@ -296,6 +311,7 @@ export function createContentSchemas(reference: Reference) {
 		apologies: count,
 		/** The plain-language summary shown first, for people who will read nothing else. */
 		summary: text('résumé en langage simple', 800),
+		description: description.optional(),
 		agenda: z
 			.array(z.object({ title: text('point', 200), summary: text('résumé du point', 2000) }))
 			.min(1, { error: 'au moins un point attendu' }),
@@ -320,7 +336,7 @@ export function createContentSchemas(reference: Reference) {
 
 	const page = z.object({
 		title: text('titre', 120),
-		description: text('description', 300),
+		description,
 		updatedAt: day,
 		glossary: z.array(glossaryTerm).optional(),
 	});

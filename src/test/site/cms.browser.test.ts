@@ -142,6 +142,10 @@ describe('the CMS at /admin/cms/, under npm run dev', () => {
 		// Paris wall-clock time as written in the form: 18:30 in January is 17:30 UTC.
 		expect(result.data?.startsAt.toISOString()).toBe('2027-01-21T17:30:00.000Z');
 		expect(result.data?.durationMinutes).toBe(120);
+		// Stamped at the save (src/lib/client/cms-events.ts): the calendar files' SEQUENCE grows with it.
+		expect(file.raw).toMatch(/^updatedAt: "?\d{4}-\d{2}-\d{2} \d{2}:\d{2}"?$/m);
+		const stampedAt = result.data?.updatedAt?.getTime() ?? 0;
+		expect(Math.abs(stampedAt - Date.now())).toBeLessThan(10 * 60_000);
 		expect(errors).toStrictEqual([]);
 		await close();
 	});
