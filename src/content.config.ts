@@ -18,4 +18,5 @@ export const collections = {
 	meetings: defineCollection({ loader: checked.meetings, schema: schemas.meeting }),
 	minutes: defineCollection({ loader: checked.minutes, schema: schemas.minutes }),
 	pages: defineCollection({ loader: markdownIn('pages'), schema: schemas.page }),
+	practices: defineCollection({ loader: markdownIn('practices'), schema: schemas.practice }),
 };
