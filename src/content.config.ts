@@ -22,4 +22,5 @@ export const collections = {
 	minutes: defineCollection({ loader: checked.minutes, schema: schemas.minutes }),
 	pages: defineCollection({ loader: markdownIn('pages'), schema: schemas.page }),
 	site: defineCollection({ loader: siteData, schema: schemas.siteIdentity }),
+	practices: defineCollection({ loader: markdownIn('practices'), schema: schemas.practice }),
 };

@@ -5,7 +5,13 @@ import { z } from 'astro/zod';
 import { load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { issueLines, markdownFiles, readFrontmatter, schemas as siteSchemas } from '../../test/frontmatter';
-import { MEETING_STATUSES, PARTICIPANT_CATEGORIES, SERVICE_AUDIENCES, SERVICE_CATEGORIES } from '../domain/vocabulary';
+import {
+	MEETING_STATUSES,
+	PARTICIPANT_CATEGORIES,
+	PRACTICE_KINDS,
+	SERVICE_AUDIENCES,
+	SERVICE_CATEGORIES,
+} from '../domain/vocabulary';
 import { type CmsCollection, type CmsField, cmsConfig, cmsConfigYaml } from './cms-config';
 import { type MeetingEntry, type MinutesEntry, minutesIssues } from './minutes-rules';
 import { createContentSchemas } from './schemas';
@@ -31,8 +37,14 @@ const CHECKED: [string, z.ZodObject][] = [
 	['meetings', schemas.meeting],
 	['minutes', schemas.minutes],
 	['services', schemas.service],
+	['practices', schemas.practice],
 ];
-const VOCABULARIES: Record<string, string>[] = [SERVICE_CATEGORIES, SERVICE_AUDIENCES, PARTICIPANT_CATEGORIES];
+const VOCABULARIES: Record<string, string>[] = [
+	SERVICE_CATEGORIES,
+	SERVICE_AUDIENCES,
+	PARTICIPANT_CATEGORIES,
+	PRACTICE_KINDS,
+];
 const collection = (name: string) => config.collections.find((c) => c.name === name);
 
 /** A field's schema without `.optional()` / `.default()`, and whether the field may be left out. */

@@ -5,10 +5,12 @@ import {
 	keysOf,
 	MEETING_STATUSES,
 	PARTICIPANT_CATEGORIES,
+	PRACTICE_KINDS,
 	SERVICE_AUDIENCES,
 	SERVICE_CATEGORIES,
 } from '../domain/vocabulary.ts';
 import { EPCI_CODE, INSEE_CODE, type PerimeterSpec, resolvePerimeter } from './perimeter.ts';
+import { isCurrentCommune } from './current-communes.ts';
 
 /**
  * Frontmatter schemas of every collection in `content/`. They are built by a factory that receives
@@ -178,6 +180,14 @@ const withPerimeter = <T extends PerimeterSpec & { population?: Figure | undefin
 	};
 	return { ...data, departments: perimeter.departments, population, perimeter };
 };
+/** For an object refinement: run it when none of `fields` has an issue of its own. */
+const fieldsValid =
+	(...fields: string[]) =>
+	(payload: { issues: readonly { path?: readonly PropertyKey[] | undefined }[] }) =>
+		!payload.issues.some((issue) => fields.includes(String(issue.path?.[0])));
+
+const departures = (list: readonly { count: number }[] = []) =>
+	list.reduce((sum, departure) => sum + departure.count, 0);
 
 export function createContentSchemas(reference: Reference) {
 	const territory = z
@@ -341,5 +351,72 @@ export function createContentSchemas(reference: Reference) {
 		glossary: z.array(glossaryTerm).optional(),
 	});
 
-	return { territory, service, council, meeting, minutes, page, siteIdentity: siteIdentitySchema };
+	/**
+	 * A general practice the coordinator knows (cabinet, MSP, centre de santé): where it is and how many
+	 * GPs work there, never who they are. The access simulator offers departures only where these
+	 * counts exist (`practices.ts` sums them per commune).
+	 */
+	const gpCount = (what: string) =>
+		z
+			.number({ error: `${what} : nombre entier attendu (ex. 3)` })
+			.int({ error: `${what} : nombre entier attendu (ex. 3)` })
+			.min(0, { error: `${what} : 0 ou plus` })
+			.max(50, { error: `${what} : 50 au plus` });
+
+	const practice = z
+		.object({
+			name: text('nom du cabinet ou de la maison de santé', 160),
+			kind: z.enum(keysOf(PRACTICE_KINDS), {
+				error: `type attendu parmi : ${Object.keys(PRACTICE_KINDS).join(', ')}`,
+			}),
+			/** INSEE code of the commune where the GPs consult (not the postcode). */
+			commune: z
+				.string({ error: 'code INSEE de la commune attendu (5 caractères, ex. 24311 pour Nontron)' })
+				.regex(INSEE_CODE, { error: 'code INSEE attendu (5 caractères, ex. 24311)', abort: true })
+				.refine(isCurrentCommune, {
+					error: (issue) =>
+						`« ${issue.input} » n’est le code INSEE d’aucune commune actuelle (attention : le code INSEE n’est pas le code postal ; Nontron = 24311)`,
+				}),
+			gps: gpCount('nombre de médecins généralistes'),
+			gpsAged65OrMore: gpCount('nombre de médecins de 65 ans ou plus'),
+			/** Departures announced publicly (or with the GPs' agreement), by year. */
+			plannedDepartures: z
+				.array(
+					z.object({
+						year: z
+							.number({ error: 'année de départ attendue (ex. 2028)' })
+							.int({ error: 'année de départ attendue (nombre entier, ex. 2028)' })
+							.min(2020, { error: 'année de départ attendue entre 2020 et 2100' })
+							.max(CURRENT_YEAR_LIMIT, { error: 'année de départ attendue entre 2020 et 2100' }),
+						count: z
+							.number({ error: 'nombre de départs attendu (nombre entier, ex. 1)' })
+							.int({ error: 'nombre de départs attendu (nombre entier, ex. 1)' })
+							.min(1, { error: 'au moins 1 départ (sinon, supprimez la ligne)' })
+							.max(50, { error: '50 départs au plus' }),
+					}),
+				)
+				.default([]),
+			/** How the coordinator knows the counts. */
+			source: text('source', 300),
+			updatedAt: day,
+		})
+		// Checked even when another field is wrong, as long as the fields compared are right themselves.
+		.refine((entry) => entry.gpsAged65OrMore <= entry.gps, {
+			path: ['gpsAged65OrMore'],
+			when: fieldsValid('gps', 'gpsAged65OrMore'),
+			error: (issue) => {
+				const { gps, gpsAged65OrMore } = issue.input as { gps: number; gpsAged65OrMore: number };
+				return `nombre de médecins de 65 ans ou plus : ${gpsAged65OrMore}, c’est plus que le nombre de médecins généralistes (${gps})`;
+			},
+		})
+		.refine((entry) => departures(entry.plannedDepartures) <= entry.gps, {
+			path: ['plannedDepartures'],
+			when: fieldsValid('gps', 'plannedDepartures'),
+			error: (issue) => {
+				const { gps, plannedDepartures } = issue.input as { gps: number; plannedDepartures: { count: number }[] };
+				return `départs prévus : ${departures(plannedDepartures)} au total, c’est plus que le nombre de médecins généralistes (${gps})`;
+			},
+		});
+
+	return { territory, service, council, meeting, minutes, page, practice, siteIdentity: siteIdentitySchema };
 }

@@ -31,6 +31,14 @@ export const PARTICIPANT_CATEGORIES = {
 } as const;
 export type ParticipantCategory = keyof typeof PARTICIPANT_CATEGORIES;
 
+/** Kinds of general practice the coordinator enters in `content/practices/` (for the access simulator). */
+export const PRACTICE_KINDS = {
+	cabinet: 'Cabinet médical',
+	msp: 'Maison de santé pluriprofessionnelle (MSP)',
+	'centre-de-sante': 'Centre de santé',
+} as const;
+export type PracticeKind = keyof typeof PRACTICE_KINDS;
+
 /** Meeting status as the coordinator writes it in `content/meetings/*.md`. */
 export const MEETING_STATUSES = ['à venir', 'complet', 'passé', 'annulé'] as const;
 export type MeetingStatus = (typeof MEETING_STATUSES)[number];
