@@ -17,7 +17,6 @@ import { startPostgresServer } from '../test/db/postgres-server.ts';
 import { mergeLoads, runCallLoad, throughputRatio } from './lib/bench/call-load.ts';
 import { type LighthouseScores, runLighthouse } from './lib/bench/lighthouse.ts';
 import { type LoadOptions, type LoadResult, runLoad } from './lib/bench/load.ts';
-import { benchScenario } from './lib/bench/scenario.ts';
 import {
 	cpuSeconds,
 	findPostmaster,
@@ -27,6 +26,7 @@ import {
 	treeCpuSeconds,
 	waitForOk,
 } from './lib/bench/processes.ts';
+import { benchScenario } from './lib/bench/scenario.ts';
 import { byteLength, firstPageUnder, gzipSize, type PageWeight, pageWeight } from './lib/bench/weights.ts';
 import { freePort } from './port-open.ts';
 
@@ -56,7 +56,9 @@ const TERRITORIES = ['nontronnais', 'porcien-thierache'];
 const KB = 1024;
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 if (ONLY !== undefined && ONLY !== 'registration' && ONLY !== 'scenario') {
-	process.stderr.write(`Unknown --only=${ONLY}: the sections that run alone are --only=registration and --only=scenario.\n`);
+	process.stderr.write(
+		`Unknown --only=${ONLY}: the sections that run alone are --only=registration and --only=scenario.\n`,
+	);
 	process.exit(2);
 }
 const ONLY_REGISTRATION = ONLY === 'registration';
