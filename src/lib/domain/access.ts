@@ -165,6 +165,11 @@ export type AccessCommune = {
 	ageNeedIndex: number | null;
 	standardisedPopulation: number | null;
 	aplPopulation: number | null;
+	/**
+	 * D_j: the demand reaching the commune from every commune within 20 minutes (standardised people),
+	 * computed at import; the access simulator's denominator. Null where not stored.
+	 */
+	demand: number | null;
 	/** Representative point [lon, lat], for the approximate 20-minute reach. */
 	point: [number, number] | null;
 	/** False when the files gave no boundary: the geometry is then the representative point. */

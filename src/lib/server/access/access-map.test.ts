@@ -104,6 +104,7 @@ describe('GET /api/access-map on the fixtures', () => {
 			ageNeedIndex: 0.938,
 			standardisedPopulation: 3000,
 			aplPopulation: 3200,
+			demand: feature('24311')?.properties.demand ?? null,
 			point: [0.66, 45.53],
 			hasBoundary: true,
 		} satisfies AccessCommune);
@@ -125,6 +126,34 @@ describe('GET /api/access-map on the fixtures', () => {
 			share65: null,
 			population: 372,
 		});
+	});
+
+	it('gives each commune of the map its demand within 20 minutes (D_j), as an independent sum finds it', () => {
+		const communes = map.features.map((f) => f.properties);
+		const weight = (km: number) => {
+			const minutes = km === 0 ? 0 : 0.64 + 1.17 * km;
+			return minutes < 10 ? 1 : minutes < 15 ? 2 / 3 : minutes < 20 ? 1 / 3 : 0;
+		};
+		const radians = (degrees: number) => (degrees * Math.PI) / 180;
+		const km = (a: [number, number], b: [number, number]) =>
+			2 *
+			6371 *
+			Math.asin(
+				Math.sqrt(
+					Math.sin(radians(b[1] - a[1]) / 2) ** 2 +
+						Math.cos(radians(a[1])) * Math.cos(radians(b[1])) * Math.sin(radians(b[0] - a[0]) / 2) ** 2,
+				),
+			);
+		let checked = 0;
+		for (const j of communes.filter((c) => c.inTerritory && c.point && c.standardisedPopulation != null)) {
+			// Every commune within 20 minutes of a territory commune is on the map (the fixture's ring).
+			const expected = communes
+				.filter((k) => k.point && k.standardisedPopulation != null)
+				.reduce((sum, k) => sum + weight(km(j.point!, k.point!)) * k.standardisedPopulation!, 0);
+			expect(j.demand).toBeCloseTo(expected, 6);
+			checked++;
+		}
+		expect(checked).toBeGreaterThan(0);
 	});
 
 	it('serves a boundary when the files give one, and the point otherwise', () => {

@@ -38,6 +38,7 @@ type StoredCommune = {
 	aplUnder65Previous: number | null;
 	standardisedPopulation: number | null;
 	aplPopulation: number | null;
+	demand?: number | null;
 	source: string | null;
 };
 type StoredArea = { area: string; indicator: string; vintage: number; value: number; communes: number; source: string };
@@ -114,6 +115,7 @@ export function toAccessMap(stored: StoredMap): AccessMap {
 			ageNeedIndex: round(ageNeedIndex(c.standardisedPopulation, c.aplPopulation), 3),
 			standardisedPopulation: c.standardisedPopulation,
 			aplPopulation: c.aplPopulation,
+			demand: c.demand ?? null,
 			point: c.point,
 			hasBoundary,
 		};

@@ -16,6 +16,8 @@ const SHAPES_24 = 'communes_24_fixture_ign2018.geojson';
 const SHAPES_16 = 'communes-16-geoapi.geojson';
 
 const MEMBERS = ['24311', '24102', '24200', '24500'];
+// D_j rows: the 4 members and their 3 neighbours within 20 minutes, for 2022 (7) and 2023 (6: 24500 has no 2023 row).
+const DEMAND_ROWS = 13;
 const nontronnais = (communes = MEMBERS): Perimeter[] => [{ id: 'nontronnais', name: 'Nontronnais', communes }];
 
 const value = (dataset: AccessDataset, code: string, indicator: string, vintage: number) =>
@@ -244,7 +246,7 @@ describe('loadAccessData into PGlite', () => {
 	const counts = async () => {
 		const { rows } = await db.query<{ communes: number; indicators: number; areas: number }>(
 			`select (select count(*)::int from public.communes) as communes,
-			        (select count(*)::int from public.indicators) as indicators,
+			        (select count(*)::int from public.indicators where indicator <> 'gp_demand') as indicators,
 			        (select count(*)::int from public.area_indicators) as areas`,
 		);
 		return rows[0];
@@ -298,6 +300,8 @@ describe('loadAccessData into PGlite', () => {
 		expect(result).toEqual({
 			communes: { inserted: 10, updated: 0, unchanged: 0 },
 			indicators: { inserted: 68, updated: 0, unchanged: 0 },
+			// D_j for the 2 vintages of the perimeter's communes and their neighbours within 20 minutes.
+			demand: { inserted: DEMAND_ROWS, updated: 0, unchanged: 0 },
 			areas: { inserted: 16, updated: 0, unchanged: 0 },
 			perimeters: { joined: 4, released: 0, missing: [] },
 		});
@@ -357,6 +361,7 @@ describe('loadAccessData into PGlite', () => {
 		expect(result).toEqual({
 			communes: { inserted: 0, updated: 0, unchanged: 10 },
 			indicators: { inserted: 0, updated: 0, unchanged: 68 },
+			demand: { inserted: 0, updated: 0, unchanged: DEMAND_ROWS },
 			areas: { inserted: 0, updated: 0, unchanged: 16 },
 			perimeters: { joined: 0, released: 0, missing: [] },
 		});

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import type { FeatureCollection, Geometry } from 'geojson';
 import { APL_SOURCE, summarise } from '../../domain/access.ts';
 import { type Caller, type DataPort, SERVICE } from '../db/port.ts';
+import { demandRows } from './demand.ts';
 import { approximateCentre, type CommuneShape, simplifyCommunes } from './geometry.ts';
 
 /**
@@ -46,7 +47,9 @@ export type IndicatorName =
 	| 'apl_gp_62_or_less'
 	| 'apl_gp_60_or_less'
 	| 'standardised_population'
-	| 'population';
+	| 'population'
+	/** D_j, the demand reaching the commune within 20 minutes (demand.ts): computed at import, not read. */
+	| 'gp_demand';
 export type IndicatorRow = { code: string; indicator: IndicatorName; vintage: number; value: number; source: string };
 
 export type AreaIndicatorName =
@@ -482,6 +485,8 @@ export type ImportCounts = { inserted: number; updated: number; unchanged: numbe
 export type ImportResult = {
 	communes: ImportCounts;
 	indicators: ImportCounts;
+	/** D_j rows (gp_demand), computed from what was loaded. */
+	demand: ImportCounts;
 	areas: ImportCounts;
 	perimeters: { joined: number; released: number; missing: string[] };
 };
@@ -511,9 +516,12 @@ export async function loadAccessData(
 	const result: ImportResult = {
 		communes: ZERO,
 		indicators: ZERO,
+		demand: ZERO,
 		areas: ZERO,
 		perimeters: { joined: 0, released: 0, missing: [] },
 	};
+	// Computed before anything is written: a failure here leaves the database as it was.
+	const demand = demandRows(dataset, perimeters);
 	await port.callRpc(
 		'sync_content',
 		{ p_territories: perimeters.map(({ id, name }) => ({ id, name })), p_meetings: [] },
@@ -524,6 +532,9 @@ export async function loadAccessData(
 	}
 	for (const batch of chunks(dataset.indicators, 5000)) {
 		result.indicators = add(result.indicators, (await call({ p_indicators: batch })).indicators);
+	}
+	for (const batch of chunks(demand, 5000)) {
+		result.demand = add(result.demand, (await call({ p_indicators: batch })).indicators);
 	}
 	if (dataset.areas.length > 0) result.areas = (await call({ p_areas: dataset.areas })).areas;
 	if (perimeters.length > 0) {
@@ -556,7 +567,7 @@ export function formatReport(dataset: AccessDataset, result?: ImportResult, peri
 	if (result) {
 		const counts = (c: ImportCounts) => `${c.inserted} added, ${c.updated} updated, ${c.unchanged} unchanged`;
 		lines.push(
-			`Database: communes ${counts(result.communes)}; indicators ${counts(result.indicators)}; areas ${counts(result.areas)}`,
+			`Database: communes ${counts(result.communes)}; indicators ${counts(result.indicators)}; demand within 20 min (D_j) ${counts(result.demand)}; areas ${counts(result.areas)}`,
 			`Perimeters: ${result.perimeters.joined} communes joined a territory, ${result.perimeters.released} released, ${result.perimeters.missing.length} missing`,
 		);
 	}
