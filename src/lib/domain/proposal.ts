@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FRENCH_PHONE, fullNameSchema, honeypotSchema, optionalCommune } from './fields.ts';
+import { WITH_FIELD_ERRORS } from './validation.ts';
 import { keysOf, PROPOSAL_STATUSES, PROPOSAL_THEMES } from './vocabulary.ts';
 
 const MAX_LINKS = 2;
@@ -57,7 +58,7 @@ export const proposalInputSchema = z
 				message: 'Le formulaire a été envoyé trop vite. Relisez-le puis renvoyez-le.',
 			});
 		}
-	});
+	}, WITH_FIELD_ERRORS);
 export type ProposalInput = z.infer<typeof proposalInputSchema>;
 
 /** One contact field (already validated as an email or a French phone) as the SQL functions' two arguments. */

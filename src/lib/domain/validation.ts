@@ -10,3 +10,15 @@ export function fieldErrors(error: ValidationIssues): Record<string, string> {
 	}
 	return fields;
 }
+
+/**
+ * Zod runs an object's own refinements only once all its fields are valid, so a rule across fields
+ * (an email or a phone; consent once contact details are given) would be reported only after the
+ * other errors were corrected. Passed to `.superRefine`, this runs the rule on whatever the fields
+ * gave whenever the body is an object, so that the form and the server list every error at once.
+ * A field in error keeps the value it was sent: the rule must not trust its type.
+ */
+export const WITH_FIELD_ERRORS = {
+	when: (payload: { value: unknown }) =>
+		typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+};
