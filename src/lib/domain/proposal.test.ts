@@ -60,3 +60,16 @@ describe('proposalInputSchema', () => {
 		},
 	);
 });
+
+describe('a form sent too fast', () => {
+	it('is told so only once its fields are right (an empty form sent at once gets the fields’ messages)', () => {
+		const empty = proposalInputSchema.safeParse({ ...valid, title: '', elapsedMs: 500 });
+		expect(fieldErrors(empty.error!)).toStrictEqual({
+			title: 'Donnez un titre à votre proposition (3 caractères au moins).',
+		});
+		const complete = proposalInputSchema.safeParse({ ...valid, elapsedMs: 500 });
+		expect(fieldErrors(complete.error!)).toStrictEqual({
+			form: 'Le formulaire a été envoyé trop vite. Relisez-le puis renvoyez-le.',
+		});
+	});
+});
