@@ -42,8 +42,8 @@ describe('proposalInputSchema', () => {
 			authorContact: 'pas-un-contact',
 		});
 		expect(fieldErrors(result.error!)).toStrictEqual({
-			title: 'Donnez un titre à votre proposition (3 caractères au moins).',
-			description: 'Décrivez votre proposition (10 caractères au moins).',
+			title: 'Donnez un titre à votre proposition.',
+			description: 'Décrivez votre proposition.',
 			theme: 'Choisissez un thème.',
 			territoryId: 'Choisissez le territoire.',
 			authorContact: 'Indiquez une adresse électronique ou un numéro de téléphone valide.',
@@ -65,7 +65,7 @@ describe('a form sent too fast', () => {
 	it('is told so only once its fields are right (an empty form sent at once gets the fields’ messages)', () => {
 		const empty = proposalInputSchema.safeParse({ ...valid, title: '', elapsedMs: 500 });
 		expect(fieldErrors(empty.error!)).toStrictEqual({
-			title: 'Donnez un titre à votre proposition (3 caractères au moins).',
+			title: 'Donnez un titre à votre proposition.',
 		});
 		const complete = proposalInputSchema.safeParse({ ...valid, elapsedMs: 500 });
 		expect(fieldErrors(complete.error!)).toStrictEqual({

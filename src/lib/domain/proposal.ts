@@ -13,11 +13,13 @@ export const proposalInputSchema = z
 		title: z
 			.string({ error: 'Donnez un titre à votre proposition.' })
 			.trim()
+			.min(1, { error: 'Donnez un titre à votre proposition.' })
 			.min(3, { error: 'Donnez un titre à votre proposition (3 caractères au moins).' })
 			.max(120, { error: 'Le titre ne peut pas dépasser 120 caractères.' }),
 		description: z
 			.string({ error: 'Décrivez votre proposition.' })
 			.trim()
+			.min(1, { error: 'Décrivez votre proposition.' })
 			.min(10, { error: 'Décrivez votre proposition (10 caractères au moins).' })
 			.max(2000, { error: 'La description ne peut pas dépasser 2 000 caractères.' })
 			.refine((text) => countLinks(text) <= MAX_LINKS, {

@@ -47,7 +47,11 @@ async function publishedProposal(): Promise<number> {
 		toProposalArgs(input, randomBytes(32).toString('hex')),
 		ANON,
 	);
-	await database.callRpc('decide_proposal', { p_proposal_id: id, p_status: 'published' }, await callerFor(coordinatorClaims));
+	await database.callRpc(
+		'decide_proposal',
+		{ p_proposal_id: id, p_status: 'published' },
+		await callerFor(coordinatorClaims),
+	);
 	return id;
 }
 
@@ -99,7 +103,7 @@ function luminance([r, g, b]: Rgba): number {
 	};
 	return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
 }
-export function contrast(a: string, b: string): number {
+function contrast(a: string, b: string): number {
 	const [la, lb] = [luminance(parseColour(a)), luminance(parseColour(b))];
 	return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 }
@@ -147,7 +151,11 @@ async function tabThrough(): Promise<FocusReport[]> {
 			// Computed box-shadow: "rgb(…) 0px 0px 0px 3px, …"; a ring has a spread of 2 px or more.
 			for (const shadow of style.boxShadow === 'none' ? [] : style.boxShadow.split(/,(?![^(]*\))/)) {
 				const colour = /rgba?\([^)]*\)/.exec(shadow)?.[0];
-				const lengths = shadow.replace(/rgba?\([^)]*\)/, '').trim().split(/\s+/).map(parseFloat);
+				const lengths = shadow
+					.replace(/rgba?\([^)]*\)/, '')
+					.trim()
+					.split(/\s+/)
+					.map(parseFloat);
 				if (colour && rgba(colour)[3] === 1 && (lengths[3] ?? 0) >= 2 && !shadow.includes('inset')) {
 					indicator.push(colour);
 				}
@@ -173,7 +181,9 @@ function weakIndicators(reports: FocusReport[]): string[] {
 	const best = (colours: string[], against: string) => Math.max(0, ...colours.map((c) => contrast(c, against)));
 	return reports
 		.filter((r) => best(r.indicator, r.elementBackground) < 3 || best(r.indicator, r.surroundings) < 3)
-		.map((r) => `${r.element}: ${r.indicator.join(' + ') || 'no indicator'} on ${r.elementBackground} / ${r.surroundings}`);
+		.map(
+			(r) => `${r.element}: ${r.indicator.join(' + ') || 'no indicator'} on ${r.elementBackground} / ${r.surroundings}`,
+		);
 }
 
 type Visit = { name: string; path: string | (() => string); from: 'static' | 'dev'; status?: number; ready?: string };
@@ -200,31 +210,133 @@ const visits: Visit[] = [
 ];
 
 describe('every page type reflows and shows where the focus is, in Chromium', () => {
-	it.each(visits)('$name: no horizontal scroll at 320 px and with 200 % text; a 3:1 focus ring on every stop', async (visit) => {
-		const path = typeof visit.path === 'function' ? visit.path() : visit.path;
-		await page.setViewportSize({ width: 320, height: 640 });
+	it.each(visits)(
+		'$name: no horizontal scroll at 320 px and with 200 % text; a 3:1 focus ring on every stop',
+		async (visit) => {
+			const path = typeof visit.path === 'function' ? visit.path() : visit.path;
+			await page.setViewportSize({ width: 320, height: 640 });
+			await setTextSize(16);
+			const response = await page.goto(`${visit.from === 'static' ? site.url : devUrl}${path}`);
+			expect(response?.status(), path).toBe(visit.status ?? 200);
+			if (visit.ready) await page.waitForSelector(visit.ready, { timeout: 30_000 });
+			// Islands hydrate when the browser is idle: check the form the reader will use.
+			await page.waitForFunction(() => !document.querySelector('astro-island[ssr]'), null, { timeout: 30_000 });
+
+			const fontSize = () => page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
+			expect(await fontSize()).toBe('18px');
+			const normal = await horizontalOverflow();
+			expect(normal.scrollWidth, `${path} at 320 px`).toBeLessThanOrEqual(normal.innerWidth);
+
+			const stops = await tabThrough();
+			expect(stops.length, `${path}: Tab reaches the page's links`).toBeGreaterThan(3);
+			expect(weakIndicators(stops), path).toStrictEqual([]);
+
+			await setTextSize(32);
+			expect(await fontSize()).toBe('36px');
+			const large = await horizontalOverflow();
+			expect(large.scrollWidth, `${path} at 320 px with 200 % text`).toBeLessThanOrEqual(large.innerWidth);
+			await page.setViewportSize({ width: 640, height: 800 });
+			const zoomed = await horizontalOverflow();
+			expect(zoomed.scrollWidth, `${path} at 640 px with 200 % text`).toBeLessThanOrEqual(zoomed.innerWidth);
+		},
+	);
+});
+
+/** Each message under a field, as shown: its text and what the stylesheet adds before it. */
+const shownErrors = (on: Page) =>
+	on
+		.locator('.field-error')
+		.evaluateAll((elements) =>
+			Object.fromEntries(
+				elements.map((e) => [
+					e.id.replace(/-erreur$/, ''),
+					`${getComputedStyle(e, '::before').content.replace(/^none$|^normal$/, '')}${(e as HTMLElement).innerText}`,
+				]),
+			),
+		);
+
+describe('the public forms list every error at once', () => {
+	it('with JavaScript: nothing is chosen in the proposal’s lists at first, and every error shows once prefixed', async () => {
 		await setTextSize(16);
-		const response = await page.goto(`${visit.from === 'static' ? site.url : devUrl}${path}`);
-		expect(response?.status(), path).toBe(visit.status ?? 200);
-		if (visit.ready) await page.waitForSelector(visit.ready, { timeout: 30_000 });
-		// Islands hydrate when the browser is idle: check the form the reader will use.
+		await page.setViewportSize({ width: 320, height: 640 });
+		await page.goto(`${site.url}/propositions/nouvelle/`);
 		await page.waitForFunction(() => !document.querySelector('astro-island[ssr]'), null, { timeout: 30_000 });
+		for (const [id, label] of [
+			['theme', '— Choisissez un thème —'],
+			['territoryId', '— Choisissez un territoire —'],
+		]) {
+			const list = page.locator(`#${id}`);
+			expect(await list.inputValue()).toBe('');
+			expect(await list.locator('option').first().innerText()).toBe(label);
+		}
+		await page.getByLabel('Votre courriel ou votre téléphone').fill('pas-un-contact');
+		await page.getByRole('button', { name: 'Envoyer ma proposition' }).click();
+		await expect.poll(() => page.getByRole('alert').innerText()).toContain('Certaines informations sont à corriger.');
+		expect(await shownErrors(page)).toStrictEqual({
+			title: 'Erreur : Donnez un titre à votre proposition.',
+			description: 'Erreur : Décrivez votre proposition.',
+			theme: 'Erreur : Choisissez un thème.',
+			territoryId: 'Erreur : Choisissez le territoire.',
+			authorContact: 'Erreur : Indiquez une adresse électronique ou un numéro de téléphone valide.',
+			consent: 'Erreur : Cochez la case pour que nous puissions utiliser vos coordonnées pour vous répondre.',
+		});
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('title');
+	});
 
-		const fontSize = () => page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
-		expect(await fontSize()).toBe('18px');
-		const normal = await horizontalOverflow();
-		expect(normal.scrollWidth, `${path} at 320 px`).toBeLessThanOrEqual(normal.innerWidth);
+	it('with JavaScript: the sign-up form asks for an email or a phone together with the other fields', async () => {
+		await page.goto(`${site.url}/reunions/2027-01-nontronnais/`);
+		await page.waitForFunction(() => !document.querySelector('astro-island[ssr]'), null, { timeout: 30_000 });
+		await page.getByRole('button', { name: 'M’inscrire à la réunion' }).click();
+		await expect.poll(() => page.getByRole('alert').innerText()).toContain('Certaines informations sont à corriger.');
+		const contact = 'Erreur : Indiquez une adresse électronique ou un numéro de téléphone.';
+		expect(await shownErrors(page)).toStrictEqual({
+			fullName: 'Erreur : Indiquez votre prénom et votre nom.',
+			email: contact,
+			phone: contact,
+			category: 'Erreur : Indiquez à quel titre vous venez.',
+			consent: 'Erreur : Cochez la case pour accepter l’utilisation de vos coordonnées pour cette réunion.',
+		});
+	});
 
-		const stops = await tabThrough();
-		expect(stops.length, `${path}: Tab reaches the page's links`).toBeGreaterThan(3);
-		expect(weakIndicators(stops), path).toStrictEqual([]);
+	it('without JavaScript: the server’s answer lists every error, the missing choices included', async () => {
+		const noScript = await browser.newContext({ javaScriptEnabled: false, locale: 'fr-FR' });
+		try {
+			const form = await noScript.newPage();
+			const send = async (path: string, button: string) => {
+				await form.goto(`${devUrl}${path}`);
+				const [answer] = await Promise.all([
+					form.waitForResponse((r) => r.request().method() === 'POST'),
+					form.getByRole('button', { name: button }).click(),
+				]);
+				await form.waitForLoadState();
+				// The page lists the messages in the order the rules ran: compare them in any order.
+				return { status: answer.status(), items: (await form.locator('main li').allInnerTexts()).sort() };
+			};
 
-		await setTextSize(32);
-		expect(await fontSize()).toBe('36px');
-		const large = await horizontalOverflow();
-		expect(large.scrollWidth, `${path} at 320 px with 200 % text`).toBeLessThanOrEqual(large.innerWidth);
-		await page.setViewportSize({ width: 640, height: 800 });
-		const zoomed = await horizontalOverflow();
-		expect(zoomed.scrollWidth, `${path} at 640 px with 200 % text`).toBeLessThanOrEqual(zoomed.innerWidth);
+			const proposal = await send('/propositions/nouvelle/', 'Envoyer ma proposition');
+			expect(proposal.status).toBe(400);
+			expect(proposal.items).toStrictEqual(
+				[
+					'Donnez un titre à votre proposition.',
+					'Décrivez votre proposition.',
+					'Choisissez un thème.',
+					'Choisissez le territoire.',
+				].sort(),
+			);
+
+			const registration = await send('/reunions/2027-01-nontronnais/', 'M’inscrire à la réunion');
+			expect(registration.status).toBe(400);
+			expect(registration.items).toStrictEqual(
+				[
+					'Indiquez votre prénom et votre nom.',
+					'Indiquez une adresse électronique ou un numéro de téléphone.',
+					'Indiquez une adresse électronique ou un numéro de téléphone.',
+					'Indiquez à quel titre vous venez.',
+					'Cochez la case pour accepter l’utilisation de vos coordonnées pour cette réunion.',
+				].sort(),
+			);
+		} finally {
+			await noScript.close();
+		}
 	});
 });
