@@ -127,23 +127,23 @@ async function tabThrough(): Promise<FocusReport[]> {
 			const element = document.activeElement;
 			if (!element || element === document.body || seen.has(element)) return 'done';
 			seen.add(element);
-			const rgba = (css: string) => {
+			const rgba = (css: string): [number, number, number, number] => {
 				const m = /rgba?\(([\d.]+),?\s*([\d.]+),?\s*([\d.]+)(?:[,/]\s*([\d.]+))?\)/.exec(css);
 				return m ? [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])] : [0, 0, 0, 0];
 			};
 			/** The opaque colour behind `from`: its background over its ancestors' ones, over white. */
 			const background = (from: Element | null) => {
-				const layers: number[][] = [];
+				const layers: [number, number, number, number][] = [];
 				for (let node = from; node; node = node.parentElement) {
 					const colour = rgba(getComputedStyle(node).backgroundColor);
 					if (colour[3] > 0) layers.push(colour);
 					if (colour[3] === 1) break;
 				}
-				let result = [255, 255, 255];
+				let [red, green, blue] = [255, 255, 255];
 				for (const [r, g, b, a] of layers.reverse()) {
-					result = [r * a + result[0] * (1 - a), g * a + result[1] * (1 - a), b * a + result[2] * (1 - a)];
+					[red, green, blue] = [r * a + red * (1 - a), g * a + green * (1 - a), b * a + blue * (1 - a)];
 				}
-				return `rgb(${result.map(Math.round).join(', ')})`;
+				return `rgb(${[red, green, blue].map(Math.round).join(', ')})`;
 			};
 			const style = getComputedStyle(element);
 			const indicator: string[] = [];
