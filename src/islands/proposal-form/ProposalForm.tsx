@@ -86,6 +86,7 @@ export default function ProposalForm({ territories }: ProposalFormProps) {
 			<div class="field">
 				<label for="theme">Thème *</label>
 				<select id="theme" name="theme" required {...fieldProps('theme')}>
+					<option value="">— Choisissez un thème —</option>
 					{Object.entries(PROPOSAL_THEMES).map(([value, label]) => (
 						<option value={value}>{label}</option>
 					))}
@@ -95,6 +96,7 @@ export default function ProposalForm({ territories }: ProposalFormProps) {
 			<div class="field">
 				<label for="territoryId">Territoire *</label>
 				<select id="territoryId" name="territoryId" required {...fieldProps('territoryId')}>
+					<option value="">— Choisissez un territoire —</option>
 					{territories.map((t) => (
 						<option value={t.id}>{t.name}</option>
 					))}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FRENCH_PHONE, fullNameSchema, honeypotSchema, optionalCommune } from './fields.ts';
+import { ONCE_FIELDS_ARE_VALID, WITH_FIELD_ERRORS } from './validation.ts';
 import { keysOf, PROPOSAL_STATUSES, PROPOSAL_THEMES } from './vocabulary.ts';
 
 const MAX_LINKS = 2;
@@ -12,11 +13,13 @@ export const proposalInputSchema = z
 		title: z
 			.string({ error: 'Donnez un titre à votre proposition.' })
 			.trim()
+			.min(1, { error: 'Donnez un titre à votre proposition.' })
 			.min(3, { error: 'Donnez un titre à votre proposition (3 caractères au moins).' })
 			.max(120, { error: 'Le titre ne peut pas dépasser 120 caractères.' }),
 		description: z
 			.string({ error: 'Décrivez votre proposition.' })
 			.trim()
+			.min(1, { error: 'Décrivez votre proposition.' })
 			.min(10, { error: 'Décrivez votre proposition (10 caractères au moins).' })
 			.max(2000, { error: 'La description ne peut pas dépasser 2 000 caractères.' })
 			.refine((text) => countLinks(text) <= MAX_LINKS, {
@@ -42,6 +45,7 @@ export const proposalInputSchema = z
 		/** Milliseconds since the form appeared (set by the browser); robots send within a second. */
 		elapsedMs: z.coerce.number().optional(),
 	})
+	// Reported together with the other fields' errors, not after they are corrected.
 	.superRefine((value, ctx) => {
 		if ((value.authorName || value.authorContact) && !value.consent) {
 			ctx.addIssue({
@@ -50,6 +54,10 @@ export const proposalInputSchema = z
 				message: 'Cochez la case pour que nous puissions utiliser vos coordonnées pour vous répondre.',
 			});
 		}
+	}, WITH_FIELD_ERRORS)
+	// Only once the form is otherwise right: a person who sends an empty form at once to see what is
+	// asked needs the fields' messages, not this one.
+	.superRefine((value, ctx) => {
 		if (value.elapsedMs !== undefined && value.elapsedMs < 3000) {
 			ctx.addIssue({
 				code: 'custom',
@@ -57,7 +65,7 @@ export const proposalInputSchema = z
 				message: 'Le formulaire a été envoyé trop vite. Relisez-le puis renvoyez-le.',
 			});
 		}
-	});
+	}, ONCE_FIELDS_ARE_VALID);
 export type ProposalInput = z.infer<typeof proposalInputSchema>;
 
 /** One contact field (already validated as an email or a French phone) as the SQL functions' two arguments. */

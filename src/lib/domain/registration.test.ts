@@ -66,3 +66,25 @@ describe('registrationInputSchema', () => {
 		expect(Object.values(fieldErrors(result.error!)).every((m) => typeof m === 'string' && m.length > 0)).toBe(true);
 	});
 });
+
+describe('every error at once', () => {
+	it('reports the missing email or phone together with the other fields’ errors', () => {
+		const result = registrationInputSchema.safeParse({ fullName: '', email: '', phone: '', website: '' });
+		expect(result.success).toBe(false);
+		expect(fieldErrors(result.error!)).toStrictEqual({
+			fullName: 'Indiquez votre prénom et votre nom.',
+			email: 'Indiquez une adresse électronique ou un numéro de téléphone.',
+			phone: 'Indiquez une adresse électronique ou un numéro de téléphone.',
+			category: 'Indiquez à quel titre vous venez.',
+			consent: 'Cochez la case pour accepter l’utilisation de vos coordonnées pour cette réunion.',
+		});
+	});
+
+	it('does not ask for a contact when an invalid one was typed: the message says what is wrong with it', () => {
+		const result = registrationInputSchema.safeParse({ ...valid, fullName: '', email: 'pas-un-mail' });
+		expect(fieldErrors(result.error!)).toStrictEqual({
+			fullName: 'Indiquez votre prénom et votre nom.',
+			email: 'Cette adresse électronique n’est pas valide (exemple : nom@exemple.fr).',
+		});
+	});
+});

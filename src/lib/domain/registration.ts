@@ -4,6 +4,8 @@ import { keysOf, PARTICIPANT_CATEGORIES } from './vocabulary.ts';
 
 export { FRENCH_PHONE, INSEE_CODE } from './fields.ts';
 
+import { WITH_FIELD_ERRORS } from './validation.ts';
+
 export { fieldErrors } from './validation.ts';
 
 /**
@@ -57,7 +59,8 @@ export const registrationInputSchema = z
 		/** Honeypot: invisible to people, filled by robots. */
 		website: honeypotSchema,
 	})
-	.superRefine(requireEmailOrPhone);
+	// Reported together with the other fields' errors, not after they are corrected.
+	.superRefine(requireEmailOrPhone, WITH_FIELD_ERRORS);
 
 export type RegistrationInput = z.infer<typeof registrationInputSchema>;
 

@@ -106,6 +106,7 @@ describe('a resident’s proposal in Chromium, under npm run dev, without JavaSc
 			.getByLabel('Votre proposition *', { exact: true })
 			.fill('Les personnes âgées de la commune doivent faire 20 km pour une prise de sang.');
 		await page.getByLabel('Thème *').selectOption('cooperation-professionnels');
+		await page.getByLabel('Territoire *').selectOption('nontronnais');
 		await page.getByRole('button', { name: 'Envoyer ma proposition' }).click();
 		await page.waitForURL(/\/propositions\/merci\/\?numero=\d+$/, { timeout: 30_000 });
 		const id = new URL(page.url()).searchParams.get('numero');
@@ -214,6 +215,7 @@ describe('the proposal form with JavaScript', () => {
 		await page
 			.getByLabel('Votre proposition *', { exact: true })
 			.fill('Une demi-journée par mois à la mairie, pour les démarches.');
+		await page.getByLabel('Thème *').selectOption('prevention-education');
 		await page.getByLabel('Territoire *').selectOption('porcien-thierache');
 		await page.waitForTimeout(3000);
 		await page.getByRole('button', { name: 'Envoyer ma proposition' }).click();
