@@ -31,7 +31,7 @@ const envSchema = z.object({
 	HASH_SALT: z.string().min(16).optional(),
 	/** Outgoing mail: smtp://user:password@host:587 (unset: messages go to the dev server log). */
 	SMTP_URL: z.url().optional(),
-	MAIL_FROM: z.string().default('Pays de Santé <ne-pas-repondre@pays-de-sante.example>'),
+	MAIL_FROM: z.string().default('Pays de Santé <ne-pas-repondre@pays-de-sante.fr>'),
 	/** Days after a meeting when registrants' personal data is erased. */
 	REGISTRATION_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
 	/** The site's public address, for links in API answers (Netlify sets URL). */

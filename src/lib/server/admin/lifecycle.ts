@@ -5,6 +5,7 @@ import {
 	registrationInputSchema,
 	requireEmailOrPhone,
 } from '../../domain/registration.ts';
+import { WITH_FIELD_ERRORS } from '../../domain/validation.ts';
 import { defaultVerifier, requireCoordinator, type TokenVerifier } from '../auth/caller.ts';
 import { getDataPort } from '../db/index.ts';
 import { DatabaseError, type DataPort } from '../db/port.ts';
@@ -63,7 +64,7 @@ export const registrationContactSchema = z
 		phone: shape.phone,
 		communeCode: shape.communeCode,
 	})
-	.superRefine(requireEmailOrPhone);
+	.superRefine(requireEmailOrPhone, WITH_FIELD_ERRORS);
 
 type Target = { meetingId: string; reference: string };
 
