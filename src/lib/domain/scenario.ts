@@ -41,6 +41,12 @@ export type ScenarioCommune = {
 	aplUnder65: number | null;
 	standardisedPopulation: number | null;
 	population: number | null;
+	/**
+	 * D_j when it was computed beforehand over a wider area (the importer stores it): used instead of
+	 * the sum over the communes given, which is exact only where a commune's whole 20-minute
+	 * neighbourhood is given too.
+	 */
+	demand?: number | null;
 };
 
 /**
@@ -167,6 +173,11 @@ export function computeDemand(communes: readonly ScenarioCommune[]): ScenarioMod
 
 	const demand = new Float64Array(n);
 	for (let j = 0; j < n; j++) {
+		const stored = communes[j]!.demand;
+		if (stored != null && Number.isFinite(stored)) {
+			demand[j] = stored;
+			continue;
+		}
 		let sum = 0;
 		for (let p = offsets[j]!; p < offsets[j + 1]!; p++)
 			sum += BAND_WEIGHTS[bands[p]!]! * standardisedPopulation[neighbours[p]!]!;
