@@ -93,8 +93,8 @@ export async function pageBoundary(
 	for (const [name, value] of Object.entries(BASE_HEADERS)) if (!headers.has(name)) headers.set(name, value);
 	if (html === undefined) {
 		if (ownPolicy && !headers.has('Content-Security-Policy')) headers.set('Content-Security-Policy', API_CSP);
-		return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+		return new Response(response.body, { status: response.status, headers });
 	}
 	if (ownPolicy) headers.set('Content-Security-Policy', pageCsp(html));
-	return new Response(html, { status: response.status, statusText: response.statusText, headers });
+	return new Response(html, { status: response.status, headers });
 }
