@@ -54,8 +54,10 @@ export async function startProductionServer(options: {
 		extensions: ['html'],
 		setHeaders: (res, pathname) => {
 			const path = pathname.endsWith('/index.html') ? pathname.slice(0, -'index.html'.length) : pathname;
+			// The request's path, or the file sirv found for it (`/404` → `/404.html`, `/services` → `/services/`).
+			const served = [path, `${path}.html`, path.endsWith('/') ? path : `${path}/`];
 			for (const rule of rules) {
-				if (!headersRuleMatches(rule.path, path)) continue;
+				if (!served.some((candidate) => headersRuleMatches(rule.path, candidate))) continue;
 				for (const [name, value] of Object.entries(rule.headers)) res.setHeader(name, value);
 			}
 		},
@@ -69,7 +71,11 @@ export async function startProductionServer(options: {
 				await new Promise<void>((resolve) => statics(req, res, () => resolve()));
 				if (res.headersSent) return;
 			}
-			const response = await ssr(await toRequest(req, origin), { params: {}, ip: clientIp(req) });
+			let response = await ssr(await toRequest(req, origin), { params: {}, ip: clientIp(req) });
+			// Astro's last resort is an empty 500: the French page with a reference instead.
+			if (response.status >= 500 && response.body === null) {
+				response = unexpectedErrorResponse(new Error(`empty ${response.status} answer`), 'page');
+			}
 			// Answers made outside the middleware (Astro's own refusals) still get the headers.
 			await sendResponse(
 				res,

@@ -77,6 +77,7 @@ function cases(): Case[] {
 	return [
 		// Unknown or mistyped ids, on prebuilt and on-demand pages.
 		{ path: '/cette-page-n-existe-pas/', status: 404 },
+		{ path: '/500/', status: 404 },
 		{ path: '/services/cabinet-inconnu/', status: 404 },
 		{ path: '/services/categorie/inconnue/', status: 404 },
 		{ path: '/services/facette-inconnue/valeur/', status: 404 },
