@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { proposalInputSchema, toProposalArgs } from '../../lib/domain/proposal';
 import { ANON } from '../../lib/server/db/port';
@@ -219,6 +220,16 @@ describe('bad addresses', () => {
 	});
 });
 
+/** Serious and critical axe violations (WCAG 2.1 A/AA and best practices), as pages.browser.test.ts counts them. */
+async function axeViolations(page: Page): Promise<string[]> {
+	const results = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+		.analyze();
+	return results.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 describe('error pages without JavaScript, under the Content-Security-Policy', () => {
 	it('keep their stylesheet: the site’s 404 page, and the page of a refused form post', async () => {
 		const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
@@ -250,7 +261,16 @@ describe('error pages without JavaScript, under the Content-Security-Policy', ()
 			font: expect.stringContaining('system-ui'),
 		});
 		expect(await page.locator('main li').count()).toBeGreaterThan(0);
+		const refusedPage = await page.content();
 		expect(violations).toStrictEqual([]);
 		await context.close();
+		// axe needs JavaScript: the same two pages, read again with it.
+		const withScript = await browser.newContext({ locale: 'fr-FR' });
+		const checked = await withScript.newPage();
+		await checked.goto(`${server.url}/propositions/abc/`);
+		expect(await axeViolations(checked), 'the 404 page').toStrictEqual([]);
+		await checked.setContent(refusedPage);
+		expect(await axeViolations(checked), 'the refused form post').toStrictEqual([]);
+		await withScript.close();
 	}, 60_000);
 });
