@@ -2,8 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { INTERNALS } from '../../test/http/hostile.ts';
-import { compilePath, routesOf, serveFunction } from './function-router.ts';
-import { pageBoundary } from './page-boundary.ts';
+import { answerClientError, compilePath, routesOf, serveFunction } from './function-router.ts';
+import type { Problem } from './http.ts';
+import { NOT_FOUND_PATH, pageBoundary } from './page-boundary.ts';
 import { withSecurityHeaders } from './security-headers.ts';
 
 afterEach(() => {
@@ -43,8 +44,13 @@ describe('the function router', () => {
 				headers: { 'x-nf-client-connection-ip': '192.0.2.7' },
 			});
 			expect(await found.json()).toStrictEqual({ id: 'réunion', ip: '192.0.2.7' });
-			const wrongMethod = await fetch(`${site.origin}/api/meetings/a`, { method: 'POST' });
-			expect([wrongMethod.status, await wrongMethod.text()]).toStrictEqual([404, 'pages']);
+			const unknown = await fetch(`${site.origin}/api/inconnue`);
+			expect([unknown.status, await unknown.text()]).toStrictEqual([404, 'pages']);
+			const wrongMethod = await fetch(`${site.origin}/api/meetings/a`, { method: 'POST', body: 'x' });
+			expect(wrongMethod.status).toBe(405);
+			expect(wrongMethod.headers.get('allow')).toBe('GET');
+			expect(wrongMethod.headers.get('content-security-policy')).toContain("default-src 'none'");
+			expect(((await wrongMethod.json()) as Problem).error.message).toMatch(/n’est pas possible/);
 		} finally {
 			await site.close();
 		}
@@ -77,6 +83,24 @@ describe('the function router', () => {
 		} finally {
 			await throwing.close();
 			await unloadable.close();
+		}
+	});
+
+	it('a request Node cannot read (an address too long) gets a French page with the headers, not an empty 431', async () => {
+		const server = createServer((_req, res) => res.end('ok'));
+		server.on('clientError', (error, socket) => {
+			void answerClientError(error, socket);
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/${'a'.repeat(20_000)}`);
+			expect(response.status).toBe(431);
+			expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+			expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+			expect(await response.text()).toMatch(/<html lang="fr">[\s\S]*Adresse trop longue/);
+		} finally {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
 		}
 	});
 
@@ -123,5 +147,83 @@ describe('the page boundary (src/middleware.ts)', () => {
 		vi.spyOn(console, 'error').mockImplementation(() => {});
 		expect((await pageBoundary({ isPrerendered: true }, failing, { building: false })).status).toBe(500);
 		await expect(pageBoundary({ isPrerendered: true }, failing, { building: true })).rejects.toThrow('boom');
+	});
+
+	it('an empty 404 of a page rendered on request becomes the not-found route, with the headers', async () => {
+		const rewrites: string[] = [];
+		const response = await pageBoundary(
+			{
+				isPrerendered: false,
+				request: new Request('http://localhost/propositions/abc/'),
+				rewrite: async (path) => {
+					rewrites.push(path);
+					return new Response('<!doctype html><h1>Page introuvable</h1>', {
+						status: 404,
+						headers: { 'content-type': 'text/html' },
+					});
+				},
+			},
+			async () => new Response(null, { status: 404 }),
+		);
+		expect(rewrites).toStrictEqual([NOT_FOUND_PATH]);
+		expect(response.status).toBe(404);
+		expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+		expect(await response.text()).toContain('Page introuvable');
+	});
+
+	it('keeps a stricter header a page sets, and gives a non-HTML answer the API policy', async () => {
+		const response = await pageBoundary({ isPrerendered: false }, async () =>
+			Response.json(
+				{ error: { code: 'not_found', message: 'Introuvable.' } },
+				{
+					status: 404,
+					headers: { 'Referrer-Policy': 'no-referrer' },
+				},
+			),
+		);
+		expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+		expect(response.headers.get('content-security-policy')).toBe(
+			"default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+		);
+		expect(response.headers.get('strict-transport-security')).toBeTruthy();
+	});
+
+	it('under npm run dev, a prebuilt page refuses a form post (405) as a static host does, and its errors get a policy', async () => {
+		const page = async () => new Response('<!doctype html><p>page', { headers: { 'content-type': 'text/html' } });
+		const post = { isPrerendered: true, request: new Request('http://localhost/services/', { method: 'POST' }) };
+		const refused = await pageBoundary(post, page, { building: false });
+		expect([refused.status, refused.headers.get('allow')]).toStrictEqual([405, 'GET, HEAD']);
+		expect(refused.headers.get('content-security-policy')).toContain("default-src 'self'");
+		expect(await refused.text()).toContain('Cette page se consulte seulement');
+		const missing = async () =>
+			new Response('<!doctype html><p>introuvable', { status: 404, headers: { 'content-type': 'text/html' } });
+		const notFound = await pageBoundary({ isPrerendered: true }, missing, { building: false });
+		expect(notFound.headers.get('content-security-policy')).toContain("default-src 'self'");
+		const built = await pageBoundary({ isPrerendered: true }, page, { building: true });
+		expect(built.headers.get('content-security-policy')).toBeNull();
+	});
+
+	it('refuses a form posted to a page from another site in French, with the headers', async () => {
+		let rendered = false;
+		const page = async () => {
+			rendered = true;
+			return new Response('<!doctype html><p>page', { headers: { 'content-type': 'text/html' } });
+		};
+		const request = new Request('http://localhost/admin/saisie/', {
+			method: 'POST',
+			headers: { origin: 'https://ailleurs.example', 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'a=1',
+		});
+		const response = await pageBoundary({ isPrerendered: false, request }, page);
+		expect(rendered).toBe(false);
+		expect(response.status).toBe(403);
+		expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+		expect(await response.text()).toContain('Envoi refusé');
+		const sameSite = new Request('http://localhost/admin/saisie/', {
+			method: 'POST',
+			headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'a=1',
+		});
+		expect((await pageBoundary({ isPrerendered: false, request: sameSite }, page)).status).toBe(200);
 	});
 });

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import { join } from 'node:path';
-import { unexpectedErrorResponse } from './http.ts';
+import type { Duplex } from 'node:stream';
+import { htmlPage, problem, unexpectedErrorResponse } from './http.ts';
 import { secureResponse } from './security-headers.ts';
 
 /** What a function receives besides the request, as Netlify gives it: path parameters and the client address. */
@@ -92,8 +93,9 @@ export const clientIp = (req: IncomingMessage): string =>
 /**
  * Serves a Node request with the first route whose path and method match, as Netlify does; any
  * failure on the way (reading the request, loading a module, a handler throwing) is answered with
- * the contract's French 500 and a reference, never with a stack trace. Resolves to false when no
- * route matches (the caller serves pages). Used by `npm run serve`, `npm run dev` and the tests.
+ * the contract's French 500 and a reference, never with a stack trace. A path a route knows, asked
+ * with another method, is answered 405 with `Allow`. Resolves to false when no route has the path
+ * (the caller serves pages, and the catch-all page answers the JSON 404 of an unknown `/api/` path). Used by `npm run serve`, `npm run dev` and the tests.
  */
 export async function serveFunction(
 	routes: FunctionRoute[] | (() => Promise<FunctionRoute[]>),
@@ -105,17 +107,68 @@ export async function serveFunction(
 		const pathname = new URL(req.url ?? '/', origin).pathname;
 		const method = req.method ?? 'GET';
 		const list = typeof routes === 'function' ? await routes() : routes;
+		const allowed = new Set<string>();
 		for (const route of list) {
-			if (route.methods.length && !route.methods.includes(method)) continue;
 			const params = route.match(pathname);
 			if (!params) continue;
+			if (route.methods.length && !route.methods.includes(method)) {
+				for (const name of route.methods) allowed.add(name);
+				continue;
+			}
 			await sendResponse(res, await route.handler(await toRequest(req, origin), { params, ip: clientIp(req) }));
 			return true;
 		}
-		return false;
+		if (allowed.size === 0) return false;
+		// A known address with another method: 405 with the methods it takes.
+		req.resume();
+		const refused = problem(405, 'method_not_allowed', 'Cette action n’est pas possible à cette adresse.', undefined, {
+			Allow: [...allowed].sort().join(', '),
+		});
+		await sendResponse(res, await secureResponse(refused));
+		return true;
 	} catch (error) {
 		if (!res.headersSent) await sendResponse(res, await secureResponse(unexpectedErrorResponse(error, 'api')));
 		else res.end();
 		return true;
 	}
+}
+
+const CLIENT_ERRORS: Record<string, readonly [number, string, string]> & {
+	default: readonly [number, string, string];
+} = {
+	HPE_HEADER_OVERFLOW: [
+		431,
+		'Adresse trop longue',
+		'L’adresse demandée est trop longue pour être lue. Vérifiez-la, ou repartez de l’accueil.',
+	],
+	HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Demande trop volumineuse', 'Les données envoyées sont trop volumineuses.'],
+	ERR_HTTP_REQUEST_TIMEOUT: [
+		408,
+		'Demande interrompue',
+		'La demande a mis trop de temps à arriver. Merci de réessayer.',
+	],
+	default: [400, 'Demande illisible', 'Votre navigateur a envoyé une demande que le site ne sait pas lire.'],
+};
+
+/**
+ * Node refuses a request it cannot read (an address or headers too large, a malformed request
+ * line) before any handler runs, with an empty answer: the `clientError` listener of `npm run serve`
+ * and `npm run dev` answers it in French, with the security headers, and closes the connection.
+ */
+export async function answerClientError(error: Error & { code?: string }, socket: Duplex): Promise<void> {
+	if (error.code === 'ECONNRESET' || !socket.writable) {
+		socket.destroy();
+		return;
+	}
+	const [status, title, text] = CLIENT_ERRORS[error.code ?? ''] ?? CLIENT_ERRORS.default;
+	const response = await secureResponse(
+		htmlPage(status, title, `<p>${text}</p><p><a href="/">Revenir à l’accueil</a></p>`),
+	);
+	const body = Buffer.from(await response.arrayBuffer());
+	const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`];
+	response.headers.forEach((value, name) => {
+		lines.push(`${name}: ${value}`);
+	});
+	lines.push(`content-length: ${body.length}`, 'connection: close', '', '');
+	socket.end(Buffer.concat([Buffer.from(lines.join('\r\n')), body]));
 }

@@ -1,6 +1,22 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import type { FunctionModule } from '../function-router.ts';
+import { NOT_FOUND_PATH } from '../page-boundary.ts';
+
+/** Any address whose escapes do not decode (`/%E0%A4%A/`) goes to the 404 of its kind. */
+function unreadableAddressesAreUnknown(req: IncomingMessage, _res: ServerResponse, next: () => void): void {
+	const path = (req.url ?? '/').split('?')[0] ?? '/';
+	try {
+		decodeURI(path);
+	} catch {
+		req.url = path === '/api' || path.startsWith('/api/') ? '/api/adresse-illisible' : NOT_FOUND_PATH;
+	}
+	next();
+}
+
+const answerClientError = async (error: Error, socket: Duplex) => (await router()).answerClientError(error, socket);
 
 /** Loaded at the first API request, not when Astro reads its configuration. */
 const router = () => import('../function-router.ts');
@@ -33,6 +49,19 @@ export function devFunctions(): AstroIntegration {
 				// Any change may touch a function's code: load the modules again at the next request.
 				server.watcher.on('all', () => {
 					routes = undefined;
+				});
+				// First of all (Astro puts its own middlewares first once the server is set up, and one of
+				// them throws on an address with a malformed escape, which Vite answers with a stack trace):
+				// such an address is unknown, answered by the catch-all page as in production.
+				// Then a request Node cannot read (headers too large…): a French answer with the
+				// headers instead of Vite's bare status line.
+				const http = server.httpServer;
+				http?.once('listening', () => {
+					server.middlewares.stack.unshift({ route: '', handle: unreadableAddressesAreUnknown });
+					http.removeAllListeners('clientError');
+					http.on('clientError', (error, socket) => {
+						void answerClientError(error, socket);
+					});
 				});
 				server.middlewares.use(async (req, res, next) => {
 					if (!req.url?.startsWith('/api/')) return next();
