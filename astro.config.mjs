@@ -47,6 +47,10 @@ export default defineConfig({
 		inlineStylesheets: 'always',
 	},
 	devToolbar: { enabled: false },
+	// The same rule (a form posted from another site is refused) is applied by the site's middleware
+	// (src/lib/server/page-boundary.ts), which answers in French with the security headers; Astro's own
+	// check answers in English, without them, before any middleware.
+	security: { checkOrigin: false },
 	vite: {
 		// The browser tests set DEV_LIVE_RELOAD=off: files they write (a meeting, minutes) must not
 		// reload the pages other tests are driving at the same moment. People keep live reload.
