@@ -22,6 +22,7 @@ import {
 	type TravelBand,
 	travelBand,
 } from '../../lib/domain/access.ts';
+import type { SimulationEvent } from '../simulator/Simulator.tsx';
 import type { AccessMapProps } from './AccessMap.tsx';
 
 type Layer = 'apl' | 'risk';
@@ -85,8 +86,19 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 	const labels = useRef<{ commune: AccessCommune; marker: L.Marker }[]>([]);
 	const placeLabels = useRef(() => {});
 	// Tooltips read the current choices when they open.
-	const view = useRef({ layer, doctors, selected });
-	view.current = { layer, doctors, selected };
+	// The simulator (below the map) sends its simulated values: the APL layer then shows them.
+	const [simulated, setSimulated] = useState<SimulationEvent['values']>(() => window.pdsSimulation?.values ?? null);
+	useEffect(() => {
+		const listen = (event: Event) => setSimulated((event as CustomEvent<SimulationEvent>).detail.values);
+		window.addEventListener('pds:simulation', listen);
+		return () => window.removeEventListener('pds:simulation', listen);
+	}, []);
+	const shown = (commune: AccessCommune): AccessCommune => {
+		const values = simulated?.[commune.code];
+		return values ? { ...commune, ...values } : commune;
+	};
+	const view = useRef({ layer, doctors, selected, shown });
+	view.current = { layer, doctors, selected, shown };
 
 	useEffect(() => {
 		const controller = new AbortController();
@@ -131,7 +143,10 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 				shape.bindTooltip(
 					() => {
 						const text = document.createElement('span');
-						text.textContent = describe(commune, view.current.layer, view.current.doctors, data.aplYear);
+						const values = view.current.shown(commune);
+						text.textContent =
+							describe(values, view.current.layer, view.current.doctors, data.aplYear) +
+							(values !== commune && view.current.layer === 'apl' ? ' — valeur simulée, voir la simulation' : '');
 						return text;
 					},
 					{ sticky: true },
@@ -212,7 +227,7 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 		for (const [code, shape] of shapes.current) {
 			const commune = byCode.get(code);
 			if (!commune) continue;
-			const klass = classOf(commune, layer, doctors);
+			const klass = classOf(shown(commune), layer, doctors);
 			const band = reach.get(code);
 			const dimmed = showReach && current && !band;
 			const isSelected = code === selected;
@@ -226,7 +241,7 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 			if (isSelected) shape.bringToFront();
 		}
 		placeLabels.current();
-	}, [layer, doctors, selected, reach, showReach, current, byCode]);
+	}, [layer, doctors, selected, reach, showReach, current, byCode, simulated]);
 
 	useEffect(() => {
 		const leaflet = map.current;
@@ -364,6 +379,12 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 						? `Part de l’offre de généralistes assurée par des médecins de 65 ans ou plus (${year})`
 						: `${doctors === 'all' ? 'APL' : 'APL moins de 65 ans'} ${year} — consultations par an et par habitant standardisé`}
 				</p>
+				{simulated && layer === 'apl' && (
+					<p class="access-map__simulated">
+						<strong>Simulation :</strong> les communes touchées par les changements simulés plus bas ont la couleur de
+						leur valeur simulée (inspirée de l’APL, pas un chiffre officiel).
+					</p>
+				)}
 				<ul>
 					{legend.map((item) => (
 						<li key={item.key}>

@@ -71,6 +71,8 @@ const ON_DEMAND_PARAMETERS: Record<string, string[] | 'not-listed'> = {
 	'/reunions/[id]/confirmation/': meetingIds.slice(0, 1),
 	// Published proposals live in the database, not in the build: the sitemap cannot list them.
 	'/propositions/[id]/': 'not-listed',
+	// The catch-all of unknown addresses: its pages are the 404 (noindex).
+	'/[...introuvable]/': 'not-listed',
 };
 function onDemandRoutes(): { route: string; paths: string[] }[] {
 	const pagesDir = join(ROOT, 'src/pages');
