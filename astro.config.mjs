@@ -57,7 +57,7 @@ export default defineConfig({
 		...(process.env.DEV_LIVE_RELOAD === 'off' ? { server: { hmr: false } } : {}),
 		// The islands' dependencies are optimised when `astro dev` starts, not on the first visit to an
 		// island page (which makes Vite reload that page).
-		optimizeDeps: { include: ['leaflet', 'preact', 'preact/hooks', 'zod', '@date-fns/tz'] },
+		optimizeDeps: { include: ['leaflet', 'preact', 'preact/hooks', 'zod', '@date-fns/tz', 'kdbush', 'geokdbush'] },
 	},
 	prefetch: false,
 });

@@ -192,7 +192,7 @@ export default function Simulator(props: SimulatorProps) {
 							return (
 								<li key={`${change.kind}-${change.commune}-${index}`}>
 									{text}{' '}
-									<a href={href(rest)} onClick={(event) => apply(rest, event)}>
+									<a class="no-print" href={href(rest)} onClick={(event) => apply(rest, event)}>
 										Retirer<span class="visually-hidden"> : {text}</span>
 									</a>
 								</li>
@@ -266,15 +266,28 @@ export default function Simulator(props: SimulatorProps) {
 								{crossings.length === 0 ? (
 									<p>Aucune commune ne franchit le seuil.</p>
 								) : (
-									<ul>
-										{crossings.map((c) => (
-											<li key={c.code}>
-												{c.name ?? c.code} ({people(c.population)}) :{' '}
-												{c.direction === 'down' ? 'passe sous 2,5' : 'repasse à 2,5 ou plus'} — {formatApl(c.before)}{' '}
-												(DREES) → {formatApl(c.after)} (simulation)
-											</li>
-										))}
-									</ul>
+									(['down', 'up'] as const).map((direction) => {
+										const list = crossings.filter((c) => c.direction === direction);
+										return (
+											list.length > 0 && (
+												<div key={direction}>
+													<p class="simulator__crossing-title">
+														{direction === 'down'
+															? 'Passent sous 2,5 (valeur DREES → valeur simulée) :'
+															: 'Repassent à 2,5 ou plus (valeur DREES → valeur simulée) :'}
+													</p>
+													<ul class="simulator__crossings">
+														{list.map((c) => (
+															<li key={c.code}>
+																{c.name ?? c.code} : {formatApl(c.before)} → {formatApl(c.after)} (
+																{formatNumber(c.population)} hab.)
+															</li>
+														))}
+													</ul>
+												</div>
+											)
+										);
+									})
 								)}
 							</div>
 						);

@@ -118,7 +118,8 @@ export function parseScenario(
 	if (changes.length > MAX_CHANGES) {
 		issues.push({ field: 'adresse', message: `${MAX_CHANGES} changements au plus dans une simulation` });
 	}
-	issues.push(...checkChanges(changes, model, communes, known));
+	// Problems of the address itself are shown above the form, not beside one of its fields.
+	for (const issue of checkChanges(changes, model, communes, known)) issues.push({ ...issue, field: 'adresse' });
 	return { changes: issues.length > 0 ? [] : changes, issues };
 }
 

@@ -73,6 +73,8 @@ const ON_DEMAND_PARAMETERS: Record<string, string[] | 'not-listed'> = {
 	'/propositions/[id]/': 'not-listed',
 	// The catch-all of unknown addresses: its pages are the 404 (noindex).
 	'/[...introuvable]/': 'not-listed',
+	// Astro's error page: visited directly, the address is unknown (the 404 page).
+	'/500/': 'not-listed',
 };
 function onDemandRoutes(): { route: string; paths: string[] }[] {
 	const pagesDir = join(ROOT, 'src/pages');
@@ -86,9 +88,9 @@ function onDemandRoutes(): { route: string; paths: string[] }[] {
 		.filter((route) => !route.startsWith('/admin/'))
 		.map((route) => {
 			const values = ON_DEMAND_PARAMETERS[route];
+			if (values === 'not-listed') return { route, paths: [] };
 			if (!route.includes('[')) return { route, paths: [route] };
 			if (values === undefined) throw new Error(`on-demand route ${route}: give it parameters in feeds.test.ts`);
-			if (values === 'not-listed') return { route, paths: [] };
 			return { route, paths: values.map((value) => route.replace(/\[[^\]]+\]/, value)) };
 		});
 }
