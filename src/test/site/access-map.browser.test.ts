@@ -64,7 +64,8 @@ describe('the care-access map in Chromium, under npm run dev', () => {
 		);
 
 		// Keyboard only: Tab until the commune list has the focus, then choose with the arrow key.
-		const list = page.getByLabel('Commune', { exact: true });
+		// The map's own list (the simulator below has a "Commune" list too).
+		const list = page.locator('#access-commune');
 		await list.focus();
 		expect(await page.evaluate(() => document.activeElement?.id)).toBe('access-commune');
 		await page.keyboard.press('ArrowDown');

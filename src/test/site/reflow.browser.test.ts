@@ -219,8 +219,18 @@ describe('every page type reflows and shows where the focus is, in Chromium', ()
 			const response = await page.goto(`${visit.from === 'static' ? site.url : devUrl}${path}`);
 			expect(response?.status(), path).toBe(visit.status ?? 200);
 			if (visit.ready) await page.waitForSelector(visit.ready, { timeout: 30_000 });
-			// Islands hydrate when the browser is idle: check the form the reader will use.
-			await page.waitForFunction(() => !document.querySelector('astro-island[ssr]'), null, { timeout: 30_000 });
+			// Islands hydrate when the browser is idle, or once in view (the map page's simulator): check
+			// the form the reader will use.
+			await page.waitForFunction(
+				() => {
+					// An island is `display: contents`: its first element is what comes into view.
+					document.querySelector('astro-island[ssr]')?.firstElementChild?.scrollIntoView();
+					return !document.querySelector('astro-island[ssr]');
+				},
+				null,
+				{ timeout: 30_000, polling: 200 },
+			);
+			await page.evaluate(() => window.scrollTo(0, 0));
 
 			const fontSize = () => page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
 			expect(await fontSize()).toBe('18px');
