@@ -28,6 +28,7 @@ import {
 } from './lib/bench/processes.ts';
 import { benchScenario } from './lib/bench/scenario.ts';
 import { byteLength, firstPageUnder, gzipSize, type PageWeight, pageWeight } from './lib/bench/weights.ts';
+import { sampleContent } from './lib/sample-content.ts';
 import { freePort } from './port-open.ts';
 
 /**
@@ -52,7 +53,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARM_UP_SECONDS = 2;
 const LIGHTHOUSE_RUNS = Math.max(1, Number(process.env.BENCH_LIGHTHOUSE_RUNS ?? 1));
 const CONNECTIONS = [10, 50];
-const TERRITORIES = ['nontronnais', 'porcien-thierache'];
+/** The territories of content/, the first of them and its first upcoming meeting: the pages and calls measured. */
+const SAMPLE = sampleContent();
+const TERRITORIES = SAMPLE.territories.map((t) => t.id);
+const TERRITORY = SAMPLE.territory.id;
 const KB = 1024;
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 if (ONLY !== undefined && ONLY !== 'registration' && ONLY !== 'scenario') {
@@ -160,24 +164,26 @@ function pages(): Page[] {
 	const minutes = firstPageUnder(DIST, 'comptes-rendus');
 	const list: (Page | undefined)[] = [
 		{ key: 'home', name: 'home', path: '/', kind: 'content', onDemand: false },
-		{ key: 'territory', name: 'territory', path: '/territoires/nontronnais/', kind: 'content', onDemand: false },
+		{ key: 'territory', name: 'territory', path: `/territoires/${TERRITORY}/`, kind: 'content', onDemand: false },
 		{ key: 'services', name: 'services list', path: '/services/', kind: 'content', onDemand: false },
 		service
 			? { key: 'service', name: 'service', path: `/services/${service}/`, kind: 'content', onDemand: false }
 			: undefined,
-		{
-			key: 'meeting',
-			name: 'meeting (sign-up island)',
-			path: '/reunions/2027-01-nontronnais/',
-			kind: 'island',
-			onDemand: false,
-		},
+		SAMPLE.meeting
+			? {
+					key: 'meeting',
+					name: 'meeting (sign-up island)',
+					path: `/reunions/${SAMPLE.meeting.id}/`,
+					kind: 'island',
+					onDemand: false,
+				}
+			: undefined,
 		minutes
 			? { key: 'minutes', name: 'minutes', path: `/comptes-rendus/${minutes}/`, kind: 'content', onDemand: false }
 			: undefined,
 		{ key: 'proposal-form', name: 'proposal form', path: '/propositions/nouvelle/', kind: 'island', onDemand: false },
 		{ key: 'glossary', name: 'glossary', path: '/glossaire/', kind: 'content', onDemand: false },
-		{ key: 'map', name: 'access map (on demand)', path: '/acces-aux-soins/nontronnais/', kind: 'map', onDemand: true },
+		{ key: 'map', name: 'access map (on demand)', path: `/acces-aux-soins/${TERRITORY}/`, kind: 'map', onDemand: true },
 		{ key: 'proposals', name: 'proposals list (on demand)', path: '/propositions/', kind: 'content', onDemand: true },
 	];
 	return list.filter((page): page is Page => page !== undefined);
@@ -335,7 +341,7 @@ async function seedMeeting(port: DataPort): Promise<string> {
 			p_meetings: [
 				{
 					id,
-					territoryId: 'nontronnais',
+					territoryId: TERRITORY,
 					title: 'Banc d’essai',
 					startsAt: inDays(30),
 					capacity: 500,
@@ -354,7 +360,7 @@ async function publishedProposal(port: DataPort, theme: string): Promise<number>
 		title: `Proposition d’essai ${sequence++}`,
 		description: 'Une navette le mardi matin vers la maison de santé, pour les hameaux sans voiture.',
 		theme,
-		territoryId: 'nontronnais',
+		territoryId: TERRITORY,
 	});
 	const { id } = await port.callRpc<{ id: number }>(
 		'submit_proposal',
@@ -416,13 +422,13 @@ function endpoints(base: string, port: DataPort): Endpoint[] {
 		{
 			key: 'map-cold',
 			name: 'GET /api/access-map (no If-None-Match: 200)',
-			prepare: async () => ({ url: `${base}/api/access-map?territory=nontronnais` }),
+			prepare: async () => ({ url: `${base}/api/access-map?territory=${TERRITORY}` }),
 		},
 		{
 			key: 'map-cached',
 			name: 'GET /api/access-map (If-None-Match: 304)',
 			prepare: async () => {
-				const url = `${base}/api/access-map?territory=nontronnais`;
+				const url = `${base}/api/access-map?territory=${TERRITORY}`;
 				const etag = (await fetch(url)).headers.get('etag');
 				if (!etag) throw new Error('the access map answered without an ETag');
 				return { url, headers: { 'if-none-match': etag } };

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import postgres from 'postgres';
+import { sampleContent } from './lib/sample-content.ts';
 import { freePort, waitForPort } from './port-open.ts';
 
 /**
@@ -14,7 +15,13 @@ import { freePort, waitForPort } from './port-open.ts';
  * answers were 503 with the French error shape — never a 500, never a hang. Exits 1 otherwise.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
-const MEETING = '2027-01-nontronnais';
+/** The first upcoming meeting of the first territory in content/. */
+const MEETING = (() => {
+	const { territory, meeting } = sampleContent();
+	if (!meeting)
+		throw new Error(`content/meetings holds no upcoming meeting of ${territory.id}: nothing to register to`);
+	return meeting.id;
+})();
 const SENDERS = 6;
 const TIMEOUT_MS = 8000;
 

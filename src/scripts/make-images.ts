@@ -8,15 +8,17 @@
  *   the site's name and the territory's. BaseLayout picks the territory's for its pages.
  * The text is drawn by librsvg with the machine's fonts (DejaVu Sans, or Liberation Sans).
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import yaml from 'js-yaml';
 import sharp from 'sharp';
-import { SITE_NAME } from '../lib/site.ts';
+import { readSiteIdentity, readTerritories } from '../lib/server/db/content-mirror.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const PUBLIC = join(ROOT, 'public');
 const GREEN = '#0b4f47';
+
+/** Read here, not from src/lib/site.ts: that module needs Astro's content store. */
+const SITE_NAME = readSiteIdentity().name;
 
 const escapeXml = (text: string) => text.replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
@@ -80,19 +82,18 @@ writeFileSync(join(PUBLIC, 'favicon.ico'), icoOf(icons));
 console.info('public/favicon.ico: 16, 32 and 48 px');
 
 mkdirSync(join(PUBLIC, 'og'), { recursive: true });
+// Names and departments as the site shows them: the territory files, resolved against the official list.
+const territories = readTerritories();
+const departmentsOf = (territory: (typeof territories)[number]) => territory.departments.map((d) => d.name).join(', ');
 await writePreview(
 	'default.png',
 	'Des soins près de chez soi',
-	'Nontronnais (Dordogne) · Porcien et sud Thiérache (Ardennes)',
+	territories.map((territory) => `${territory.name} (${departmentsOf(territory)})`).join(' · '),
 );
-const territoriesDir = join(ROOT, 'content/territories');
-for (const file of readdirSync(territoriesDir).filter((name) => name.endsWith('.md'))) {
-	const frontmatter = readFileSync(join(territoriesDir, file), 'utf8').split(/^---$/m)[1] ?? '';
-	const territory = yaml.load(frontmatter) as { name: string; departments: { name: string }[] };
-	const departments = territory.departments.map((d) => d.name).join(', ');
+for (const territory of territories) {
 	await writePreview(
-		`${file.slice(0, -'.md'.length)}.png`,
+		`${territory.id}.png`,
 		territory.name,
-		`Soins de proximité : habitants, soignants et élus · ${departments}`,
+		`Soins de proximité : habitants, soignants et élus · ${departmentsOf(territory)}`,
 	);
 }

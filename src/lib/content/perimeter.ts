@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
  * The package's JSON files (about 12 MB) are read from disk the first time a perimeter is resolved,
  * at content-load time (`astro sync`, `astro build`, `astro dev`, `readContentMirror()`); the pages
  * read the resolved perimeter from Astro's content store, so the data never reaches a browser bundle
- * or a server function.
+ * or a server function. The one exception is the departments' names (10 KB, {@link departmentNames}),
+ * which the access map's server code reads.
  */
 
 /** The package (6.0.0) holds the Code officiel géographique at 1 January 2026 (its README's table of vintages). */
@@ -94,7 +95,7 @@ type Tables = {
 	former: Map<string, { name?: string; chefLieu: string }>;
 	/** Arrondissements of Paris, Lyon and Marseille: the commune they belong to. */
 	arrondissements: Map<string, { name: string; commune: string }>;
-	departments: Map<string, string>;
+	departments: ReadonlyMap<string, string>;
 	epci: Map<string, { name: string; members: string[] }>;
 	raw: RawCommune[];
 };
@@ -104,6 +105,17 @@ let tables: Tables | undefined;
 function readPackageJson<T>(file: string): T {
 	const require = createRequire(import.meta.url);
 	return JSON.parse(readFileSync(require.resolve(`@etalab/decoupage-administratif/data/${file}`), 'utf8')) as T;
+}
+
+let departmentTable: ReadonlyMap<string, string> | undefined;
+
+/**
+ * The departments' names by code (`departements.json`, 10 KB), read once, on first use, without the
+ * communes: the access map's server code names a department with it.
+ */
+export function departmentNames(): ReadonlyMap<string, string> {
+	departmentTable ??= new Map(readPackageJson<RawDepartment[]>('departements.json').map((d) => [d.code, d.nom]));
+	return departmentTable;
 }
 
 /** The package's tables, read once, on first use. */
@@ -133,7 +145,7 @@ function load(): Tables {
 		if (c.type !== 'commune-actuelle') continue;
 		for (const old of c.anciensCodes ?? []) if (!former.has(old)) former.set(old, { chefLieu: c.code });
 	}
-	const departments = new Map(readPackageJson<RawDepartment[]>('departements.json').map((d) => [d.code, d.nom]));
+	const departments = departmentNames();
 	const epci = new Map(
 		readPackageJson<RawEpci[]>('epci.json').map((e) => [
 			e.code,
@@ -155,7 +167,7 @@ const describeCommune = (code: string, name?: string) => (name ? `${code} (${nam
 /** Why a code that is not a current commune was refused, in plain French, with the fix. */
 function unknownCommuneMessage(t: Tables, code: string, listed: ReadonlySet<string>): string {
 	if (!INSEE_CODE.test(code)) {
-		return `« ${code} » n’est pas un code de commune : 5 caractères attendus, des chiffres (ex. 24311), ou 2A/2B suivi de 3 chiffres en Corse (ex. 2A004).`;
+		return `« ${code} » n’est pas un code de commune : 5 caractères attendus, des chiffres (ex. 37261), ou 2A/2B suivi de 3 chiffres en Corse (ex. 2A004).`;
 	}
 	const merged = t.former.get(code);
 	if (merged) {

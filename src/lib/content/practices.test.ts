@@ -50,7 +50,7 @@ describe('the practice schema', () => {
 		expect(lines).toStrictEqual([
 			expect.stringMatching(/^name: nom du cabinet ou de la maison de santé : ne peut pas être vide/),
 			'kind: type attendu parmi : cabinet, msp, centre-de-sante',
-			'commune: code INSEE attendu (5 caractères, ex. 24311)',
+			'commune: code INSEE attendu (5 caractères, ex. 37261)',
 			'gps: nombre de médecins généralistes : nombre entier attendu (ex. 3)',
 			'plannedDepartures.0.year: année de départ attendue entre 2020 et 2100',
 			'plannedDepartures.0.count: au moins 1 départ (sinon, supprimez la ligne)',

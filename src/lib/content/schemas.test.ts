@@ -120,7 +120,7 @@ describe('territory perimeters', () => {
 	it('says how to write a code YAML reads as a number, and refuses a malformed one, an empty list, two forms', () => {
 		expect(issueLines(territory({ communes: [8038, '2431'] }).error!)).toStrictEqual([
 			'communes.0: code de commune à écrire entre guillemets (ex. "08038") : sans guillemets, 8038 est lu comme un nombre et perd son zéro initial',
-			'communes.1: « 2431 » n’est pas un code de commune : 5 caractères attendus, des chiffres (ex. 24311), ou 2A/2B suivi de 3 chiffres en Corse (ex. 2A004)',
+			'communes.1: « 2431 » n’est pas un code de commune : 5 caractères attendus, des chiffres (ex. 37261), ou 2A/2B suivi de 3 chiffres en Corse (ex. 2A004)',
 		]);
 		expect(issueLines(territory({ communes: [] }).error!)).toStrictEqual(['communes: au moins une commune attendue']);
 		expect(issueLines(territory({ epci: '20007181' }).error!)).toStrictEqual([

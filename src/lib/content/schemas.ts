@@ -142,16 +142,16 @@ const communeCode = z
 		error: (issue) =>
 			typeof issue.input === 'number'
 				? `code de commune à écrire entre guillemets (ex. "08038") : sans guillemets, ${issue.input} est lu comme un nombre et perd son zéro initial`
-				: 'code de commune attendu (ex. "24311")',
+				: 'code de commune attendu (ex. "37261")',
 	})
 	.regex(INSEE_CODE, {
 		error: (issue) =>
-			`« ${String(issue.input)} » n’est pas un code de commune : 5 caractères attendus, des chiffres (ex. 24311), ou 2A/2B suivi de 3 chiffres en Corse (ex. 2A004)`,
+			`« ${String(issue.input)} » n’est pas un code de commune : 5 caractères attendus, des chiffres (ex. 37261), ou 2A/2B suivi de 3 chiffres en Corse (ex. 2A004)`,
 	});
 
 /** In a former canton, a commune is its code; a name written beside it is ignored (names come from the official list). */
 const cantonCommuneSchema = z.union([communeCode, z.object({ code: communeCode, name: z.string().optional() })], {
-	error: 'commune attendue : son code (ex. "24311") ou { code: "24311", name: "Nontron" }',
+	error: 'commune attendue : son code (ex. "37261") ou { code: "37261", name: "Tours" }',
 });
 
 /**
@@ -371,11 +371,11 @@ export function createContentSchemas(reference: Reference) {
 			}),
 			/** INSEE code of the commune where the GPs consult (not the postcode). */
 			commune: z
-				.string({ error: 'code INSEE de la commune attendu (5 caractères, ex. 24311 pour Nontron)' })
-				.regex(INSEE_CODE, { error: 'code INSEE attendu (5 caractères, ex. 24311)', abort: true })
+				.string({ error: 'code INSEE de la commune attendu (5 caractères, ex. 37261 pour Tours)' })
+				.regex(INSEE_CODE, { error: 'code INSEE attendu (5 caractères, ex. 37261)', abort: true })
 				.refine(isCurrentCommune, {
 					error: (issue) =>
-						`« ${issue.input} » n’est le code INSEE d’aucune commune actuelle (attention : le code INSEE n’est pas le code postal ; Nontron = 24311)`,
+						`« ${issue.input} » n’est le code INSEE d’aucune commune actuelle (attention : le code INSEE n’est pas le code postal ; Tours = 37261)`,
 				}),
 			gps: gpCount('nombre de médecins généralistes'),
 			gpsAged65OrMore: gpCount('nombre de médecins de 65 ans ou plus'),

@@ -233,7 +233,10 @@ describe('GET /api/access-map on the fixtures', () => {
 				error: {
 					code: 'invalid_filter',
 					message: 'Indiquez le territoire de la carte.',
-					fields: { territory: 'Choisissez un territoire (par exemple nontronnais).' },
+					fields: {
+						territory:
+							'Choisissez un territoire : son identifiant figure à la fin de l’adresse de sa page sur le site.',
+					},
 				},
 			});
 		}

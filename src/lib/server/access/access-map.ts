@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Geometry } from 'geojson';
+import { departmentNames } from '../../content/perimeter.ts';
 import {
 	type AccessCommune,
 	type AccessMap,
@@ -50,22 +51,19 @@ type StoredMap = {
 	areas: StoredArea[];
 };
 
-const DEPARTMENT_NAMES: Record<string, string> = {
-	'02': 'Aisne',
-	'08': 'Ardennes',
-	'16': 'Charente',
-	'17': 'Charente-Maritime',
-	'19': 'Corrèze',
-	'24': 'Dordogne',
-	'33': 'Gironde',
-	'46': 'Lot',
-	'47': 'Lot-et-Garonne',
-	'51': 'Marne',
-	'55': 'Meuse',
-	'87': 'Haute-Vienne',
-};
-
-export const departmentName = (code: string) => DEPARTMENT_NAMES[code] ?? `Département ${code}`;
+/**
+ * A department's official name (01 … 976) from `@etalab/decoupage-administratif`. If the package's
+ * file cannot be read where the function runs, the code stands in for the name rather than failing the map.
+ */
+export function departmentName(code: string): string {
+	try {
+		const name = departmentNames().get(code);
+		if (name) return name;
+	} catch {
+		// Fall through to the code.
+	}
+	return `Département ${code}`;
+}
 
 const round = (value: number | null, digits: number) =>
 	value == null ? null : Math.round(value * 10 ** digits) / 10 ** digits;
@@ -311,7 +309,7 @@ function territoryParameter(request: Request): string | Response {
 	const territory = new URL(request.url).searchParams.get('territory');
 	if (!territory) {
 		return problem(400, 'invalid_filter', 'Indiquez le territoire de la carte.', {
-			territory: 'Choisissez un territoire (par exemple nontronnais).',
+			territory: 'Choisissez un territoire : son identifiant figure à la fin de l’adresse de sa page sur le site.',
 		});
 	}
 	return territory;

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'astro/zod';
 import { load } from 'js-yaml';
+import type { PerimeterCommune } from '../../content/perimeter.ts';
 import { createContentSchemas } from '../../content/schemas.ts';
 
 export const CONTENT_DIR = join(import.meta.dirname, '../../../../content');
@@ -38,12 +39,43 @@ function entries<T>(folder: string, schema: z.ZodType<T>): { id: string; data: T
 		});
 }
 
+/** content/site/identite.yml, checked with the site's schema (outside Astro: `getSiteIdentity()` in src/lib/site.ts needs its content store). */
+export function readSiteIdentity(): z.output<typeof schemas.siteIdentity> {
+	const file = join(CONTENT_DIR, 'site/identite.yml');
+	const parsed = schemas.siteIdentity.safeParse(load(readFileSync(file, 'utf8')));
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		throw new Error(`content/site/identite.yml : ${issue?.path.join('.') ?? ''} ${issue?.message}`);
+	}
+	return parsed.data;
+}
+
+/** A territory of content/territories with its resolved perimeter (names and populations from the official list). */
+export type ContentTerritory = {
+	id: string;
+	name: string;
+	departments: { code: string; name: string }[];
+	communes: PerimeterCommune[];
+};
+
+/** The territories of content/territories, in the order of their ids (the first is "the first configured territory"). */
+export function readTerritories(): ContentTerritory[] {
+	return entries('territories', schemas.territory)
+		.map(({ id, data }) => ({
+			id,
+			name: data.name,
+			departments: data.perimeter.departments,
+			communes: data.perimeter.communes,
+		}))
+		.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 /** Reads content/territories and content/meetings with the site's own schemas. */
 export function readContentMirror(): ContentMirror {
-	const territories = entries('territories', schemas.territory).map(({ id, data }) => ({
+	const territories = readTerritories().map(({ id, name, communes }) => ({
 		id,
-		name: data.name,
-		communes: data.perimeter.communes.map((commune) => commune.code),
+		name,
+		communes: communes.map((commune) => commune.code),
 	}));
 	const meetings = entries('meetings', schemas.meeting).map(({ id, data }) => ({
 		id,

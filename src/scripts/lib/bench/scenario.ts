@@ -13,17 +13,18 @@ import {
 	territorySummary,
 } from '../../../lib/domain/scenario.ts';
 import { approximateCentre, type CommuneShape } from '../../../lib/server/access/geometry.ts';
+import { readTerritories } from '../../../lib/server/db/content-mirror.ts';
 
 /**
  * The access simulator's costs on the national open data (`../shared/data/national`, outside the
- * project): D_j for all of France and for a pilot-sized subset, one simulation, one placement
- * ranking. Medians of several runs, in milliseconds (simulation in microseconds).
+ * project): D_j for all of France and for a territory-sized subset, one simulation, one placement
+ * ranking. Medians of several runs, in milliseconds (simulation in microseconds). The territory is
+ * the first one configured in content/territories, centred on its most populated commune.
  */
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const SHARED = join(ROOT, '../shared/data');
 const NATIONAL = join(SHARED, 'national');
-const NONTRON = '24311';
 const PILOT_RADIUS_KM = 50;
 const RUNS = 5;
 
@@ -131,15 +132,17 @@ function readNational(): { communes: ScenarioCommune[]; apl: number; missing: st
 	return { communes, apl, missing };
 }
 
-/** The Nontronnais communes of the pilot file, else the communes within 20 km of Nontron. */
-function nontronnais(communes: ScenarioCommune[], centre: [number, number]): string[] {
-	const file = join(SHARED, 'pilot_territories_communes_apl.csv');
-	if (existsSync(file)) {
-		const rows = parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
-		const codes = rows.filter((row) => row.territoire === 'nontronnais').map((row) => row.code_insee!);
-		if (codes.length > 0) return codes;
-	}
-	return communes.filter((c) => distanceKm([c.lon, c.lat], centre) <= 20).map((c) => c.code);
+/** The first configured territory: its name, its communes and the most populated of them (Insee legal populations). */
+function firstTerritory(): { name: string; communes: string[]; centre: { code: string; name: string } } {
+	const territory = readTerritories()[0];
+	if (!territory) throw new Error('content/territories holds no territory');
+	const largest = [...territory.communes].sort((a, b) => b.population - a.population)[0];
+	if (!largest) throw new Error(`the territory ${territory.id} has no commune`);
+	return {
+		name: territory.name,
+		communes: territory.communes.map((c) => c.code),
+		centre: { code: largest.code, name: largest.name },
+	};
 }
 
 export async function benchScenario(log: (message: string) => void): Promise<ScenarioBench> {
@@ -186,8 +189,11 @@ export async function benchScenario(log: (message: string) => void): Promise<Sce
 		result: `${france.ms.toFixed(0)} ms; ${pairs.toLocaleString('en')} pairs (${result.france.neighboursPerCommune} per commune); typed arrays ${(result.france.modelBytes / 2 ** 20).toFixed(1)} MB`,
 	});
 
-	const centre = communes.find((c) => c.code === NONTRON);
-	if (!centre) throw new Error(`Nontron (${NONTRON}) has no point`);
+	const configured = firstTerritory();
+	const centreCode = configured.centre.code;
+	const centreName = configured.centre.name;
+	const centre = communes.find((c) => c.code === centreCode);
+	if (!centre) throw new Error(`${centreName} (${centreCode}) has no point`);
 	const point: [number, number] = [centre.lon, centre.lat];
 	const subset = communes.filter((c) => distanceKm([c.lon, c.lat], point) <= PILOT_RADIUS_KM);
 	const pilot = time(() => computeDemand(subset), RUNS * 4);
@@ -197,21 +203,23 @@ export async function benchScenario(log: (message: string) => void): Promise<Sce
 		pairs: pilot.value.neighbours.length,
 	};
 	rows.push({
-		measure: `D_j, ${subset.length} communes within ${PILOT_RADIUS_KM} km of Nontron`,
+		measure: `D_j, ${subset.length} communes within ${PILOT_RADIUS_KM} km of ${centreName}`,
 		result: `${pilot.ms.toFixed(1)} ms; ${pilot.value.neighbours.length.toLocaleString('en')} pairs`,
 	});
 
-	// Two GPs leave Nontron (one aged 65 or more), an MSP with three GPs opens 10 km away.
+	// Two GPs leave the centre (one aged 65 or more), an MSP with three GPs opens 10 km away.
 	const nearby = subset
-		.filter((c) => c.code !== NONTRON)
+		.filter((c) => c.code !== centreCode)
 		.sort(
 			(a, b) => Math.abs(distanceKm([a.lon, a.lat], point) - 10) - Math.abs(distanceKm([b.lon, b.lat], point) - 10),
 		)[0]!;
 	const changes: SupplyChange[] = [
-		{ commune: NONTRON, gps: -2, aged65OrMore: 1 },
+		{ commune: centreCode, gps: -2, aged65OrMore: 1 },
 		{ commune: nearby.code, gps: 3 },
 	];
-	const territory = nontronnais(communes, point);
+	// The territory's communes that have a 2023 APL and a point.
+	const known = new Set(communes.map((c) => c.code));
+	const territory = configured.communes.filter((code) => known.has(code));
 	const simulation = simulate(model, changes);
 	const simulationUs = microseconds(() => simulate(model, changes));
 	const withImpactUs = microseconds(() => {
@@ -238,7 +246,7 @@ export async function benchScenario(log: (message: string) => void): Promise<Sce
 		best: best ? { code: best.code, people: best.all.people } : null,
 	};
 	rows.push({
-		measure: `placement ranking, ${territory.length} communes of the Nontronnais`,
+		measure: `placement ranking, ${territory.length} communes of ${configured.name}`,
 		result: `${ranking.ms.toFixed(2)} ms${best ? ` (first: ${best.name ?? best.code}, ${best.all.people} people lifted above 2.5)` : ''}`,
 	});
 	for (const row of rows) log(`  ${row.measure}: ${row.result}`);
