@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import departements from '@etalab/decoupage-administratif/data/departements.json' with { type: 'json' };
 
 /**
  * A territory's perimeter, resolved against the official list of communes.
@@ -114,7 +115,8 @@ let departmentTable: ReadonlyMap<string, string> | undefined;
  * communes: the access map's server code names a department with it.
  */
 export function departmentNames(): ReadonlyMap<string, string> {
-	departmentTable ??= new Map(readPackageJson<RawDepartment[]>('departements.json').map((d) => [d.code, d.nom]));
+	// A static import, not a file read: a server function's bundle then carries the table (10 KB).
+	departmentTable ??= new Map((departements as RawDepartment[]).map((d) => [d.code, d.nom]));
 	return departmentTable;
 }
 
