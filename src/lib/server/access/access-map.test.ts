@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config as mapConfig } from '../../../../netlify/functions/access-map.mts';
 import { config as csvConfig } from '../../../../netlify/functions/access-map-csv.mts';
+import { createMigratedPGlite } from '../../../test/db/pglite.ts';
 import { pgliteTarget } from '../../../test/db/targets.ts';
 import { startApiSite } from '../../../test/http/api-site.ts';
 import { readContentMirror } from '../db/content-mirror.ts';
-import { startEmbeddedDatabase } from '../db/embedded.ts';
+import { servePGlite } from '../db/pglite-server.ts';
 import { createPostgresAdapter } from '../db/postgres-adapter.ts';
 import {
 	type AccessCommune,
@@ -451,9 +451,14 @@ describe.runIf(dataDir !== undefined)('GET /api/access-map on the real open data
 
 describe('readAccessMap keeps the last complete map', () => {
 	it('reads again once imported, shares simultaneous reads, and serves the kept map while the database is down', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'access-memo-'));
-		const database = await startEmbeddedDatabase({ dataDir: dir, port: 0 });
-		const port = createPostgresAdapter({ url: database.url, database: 'pglite', max: 2, callTimeoutMs: 2000 });
+		// A migrated database from the cached snapshot, served on loopback: stopping the server is the outage.
+		const db = await createMigratedPGlite();
+		await db.query('select public.sync_content($1::jsonb, $2::jsonb)', [
+			JSON.stringify(readContentMirror().territories),
+			'[]',
+		]);
+		const database = await servePGlite(db);
+		const port = createPostgresAdapter({ url: database.url, database: 'pglite', max: 2, callTimeoutMs: 500 });
 		let now = 1_000_000;
 		const clock = () => now;
 		try {
@@ -481,7 +486,7 @@ describe('readAccessMap keeps the last complete map', () => {
 		} finally {
 			await port.close();
 			await database.stop().catch(() => {});
-			rmSync(dir, { recursive: true, force: true });
+			await db.close();
 		}
 	}, 60_000);
 });
