@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { resolveDataDir } from '../lib/server/access/importer.ts';
-import { importDataFolder } from '../lib/server/access/run-import.ts';
+import { formatRppsReport, importRpps } from '../lib/server/access/rpps-import.ts';
+import { importDataFolder, markImported } from '../lib/server/access/run-import.ts';
+import { readContentMirror } from '../lib/server/db/content-mirror.ts';
 import { startEmbeddedDatabase } from '../lib/server/db/embedded.ts';
 import { getDataPort } from '../lib/server/db/index.ts';
 import { readEnv } from '../lib/server/env.ts';
@@ -11,10 +13,39 @@ import { portOpen } from './port-open.ts';
  * APL, populations, commune points and boundaries) from DATA_DIR, else ../shared/data, else
  * .data/open-data, into the database: Supabase (with SUPABASE_SERVICE_ROLE_KEY), DATABASE_URL, or
  * the embedded PGlite database. With the national files, it loads the configured territories and
- * their ring of neighbours, or all of France with `--all`.
+ * their ring of neighbours, or all of France with `--all`. `-- --rpps FILE` instead counts the GPs
+ * of the official RPPS extraction by commune of practice, for the communes the maps show.
  */
 const env = readEnv();
 const root = resolve(import.meta.dirname, '../..');
+const rppsAt = process.argv.indexOf('--rpps');
+const rppsFile = rppsAt >= 0 ? process.argv[rppsAt + 1] : undefined;
+if (rppsAt >= 0) {
+	if (!rppsFile) {
+		console.error('Indiquez le fichier RPPS : npm run data:import -- --rpps PS_LibreAcces_Personne_activite_….txt');
+		process.exit(2);
+	}
+	const embedded =
+		env.SUPABASE_URL || env.DATABASE_URL || (await portOpen(env.PGLITE_PORT))
+			? undefined
+			: await startEmbeddedDatabase({ dataDir: resolve(env.PGLITE_DATA_DIR), port: env.PGLITE_PORT });
+	const port = getDataPort(env);
+	try {
+		const done = await importRpps(
+			port,
+			readContentMirror().territories.map((t) => t.id),
+			resolve(rppsFile),
+		);
+		console.info(formatRppsReport(done));
+	} catch (error) {
+		console.error(`Import RPPS impossible : ${error instanceof Error ? error.message : String(error)}`);
+		process.exitCode = 1;
+	} finally {
+		await port.close();
+		await embedded?.stop();
+	}
+	process.exit();
+}
 const dir = resolveDataDir(root, env.DATA_DIR);
 if (!dir) {
 	console.error(
@@ -35,6 +66,8 @@ try {
 	const port = dryRun ? undefined : getDataPort(env);
 	const { report } = await importDataFolder(dir, port, { all });
 	console.info(report);
+	// The embedded database then does not import the same folder again at the next `npm run dev`.
+	if (embedded && port) markImported(resolve(env.PGLITE_DATA_DIR), dir);
 	console.info(`Done in ${Math.round(performance.now() - started)} ms.`);
 	await port?.close();
 } catch (error) {

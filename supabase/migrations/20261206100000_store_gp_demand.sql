@@ -3,13 +3,17 @@
 -- commune j from every commune within 20 minutes, across borders. D_j does not depend on supply: the
 -- importer computes it once per vintage over everything it loads (the territories' 35 km ring) and
 -- stores it as the indicator 'gp_demand' for the communes the map shows; access_map returns it.
+-- The GPs practising in each commune, counted from the RPPS extraction (`npm run data:import --
+-- --rpps FILE`), are the indicator 'gp_count_rpps' (vintage = the extraction's year): where GPs are
+-- known, a departure can be simulated. Counts of practitioners only: no personal data.
 -- Affects: the check constraint on public.indicators.indicator; public.access_map (same result, one
 -- more property per commune: demand). Public, non-personal data.
 
 alter table public.indicators drop constraint indicators_indicator_check;
 alter table public.indicators add constraint indicators_indicator_check
   check (indicator in ('apl_gp', 'apl_gp_under_65', 'apl_gp_62_or_less', 'apl_gp_60_or_less',
-                       'standardised_population', 'population', 'age_need_index', 'gp_demand'));
+                       'standardised_population', 'population', 'age_need_index', 'gp_demand',
+                       'gp_count_rpps'));
 
 create or replace function public.access_map(p_territory text) returns jsonb
 language plpgsql stable
@@ -57,9 +61,13 @@ begin
       max(i.value) filter (where i.indicator = 'standardised_population' and i.vintage = v_year) as standardised_population,
       max(i.value) filter (where i.indicator = 'population' and i.vintage = v_year) as apl_population,
       max(i.value) filter (where i.indicator = 'gp_demand' and i.vintage = v_year) as demand,
+      -- GPs practising in the commune (RPPS extraction), the latest extraction whatever the APL year.
+      (array_agg(i.value order by i.vintage desc) filter (where i.indicator = 'gp_count_rpps'))[1] as gps_rpps,
+      (array_agg(i.source order by i.vintage desc) filter (where i.indicator = 'gp_count_rpps'))[1] as gps_rpps_source,
       max(i.source) filter (where i.indicator = 'apl_gp' and i.vintage = v_year) as source
     from public.indicators i
-    where i.commune_code in (select code from served) and i.vintage in (v_year, v_previous)
+    where i.commune_code in (select code from served)
+      and (i.vintage in (v_year, v_previous) or i.indicator = 'gp_count_rpps')
     group by i.commune_code
   )
   select jsonb_build_object(
@@ -74,7 +82,8 @@ begin
         'point', case when s.point_lon is not null then jsonb_build_array(s.point_lon, s.point_lat) end,
         'apl', v.apl, 'aplUnder65', v.apl_under_65, 'aplPrevious', v.apl_previous,
         'aplUnder65Previous', v.apl_under_65_previous, 'standardisedPopulation', v.standardised_population,
-        'aplPopulation', v.apl_population, 'demand', v.demand, 'source', v.source
+        'aplPopulation', v.apl_population, 'demand', v.demand, 'gpsRpps', v.gps_rpps,
+        'gpsRppsSource', v.gps_rpps_source, 'source', v.source
       ) order by s.in_territory desc, s.code)
       from served s left join figures v on v.commune_code = s.code
     ), '[]'),

@@ -31,7 +31,7 @@ export type SimulatorProps = {
 	year: number | null;
 	communes: SimCommune[];
 	/** GPs known per commune (practices entered by the coordinator): where departures can be simulated. */
-	known: [string, { gps: number; aged65OrMore: number }][];
+	known: [string, { gps: number; aged65OrMore: number | null }][];
 	knownSource: string | null;
 	changes: ScenarioChange[];
 	issues: ScenarioIssue[];
@@ -73,7 +73,16 @@ export default function Simulator(props: SimulatorProps) {
 	const [issues, setIssues] = useState(props.issues);
 	const [form, setForm] = useState(props.form);
 
-	const known = useMemo(() => new Map(props.known), [props.known]);
+	const known = useMemo(
+		() =>
+			new Map(
+				props.known.map(([code, { gps, aged65OrMore }]) => [
+					code,
+					aged65OrMore === null ? { gps } : { gps, aged65OrMore },
+				]),
+			),
+		[props.known],
+	);
 	const model = useMemo(() => scenarioModel(communes), [communes]);
 	const names = useMemo(() => new Map(communes.map((c) => [c.code, c.name])), [communes]);
 	const territoryCodes = useMemo(() => communes.filter((c) => c.inTerritory).map((c) => c.code), [communes]);

@@ -170,6 +170,9 @@ export type AccessCommune = {
 	 * computed at import; the access simulator's denominator. Null where not stored.
 	 */
 	demand: number | null;
+	/** GPs practising in the commune by the latest RPPS extraction imported, and that source; null where none was. */
+	gpsRpps: number | null;
+	gpsRppsSource: string | null;
 	/** Representative point [lon, lat], for the approximate 20-minute reach. */
 	point: [number, number] | null;
 	/** False when the files gave no boundary: the geometry is then the representative point. */

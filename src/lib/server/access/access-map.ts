@@ -40,6 +40,8 @@ type StoredCommune = {
 	standardisedPopulation: number | null;
 	aplPopulation: number | null;
 	demand?: number | null;
+	gpsRpps?: number | null;
+	gpsRppsSource?: string | null;
 	source: string | null;
 };
 type StoredArea = { area: string; indicator: string; vintage: number; value: number; communes: number; source: string };
@@ -114,6 +116,8 @@ export function toAccessMap(stored: StoredMap): AccessMap {
 			standardisedPopulation: c.standardisedPopulation,
 			aplPopulation: c.aplPopulation,
 			demand: c.demand ?? null,
+			gpsRpps: c.gpsRpps ?? null,
+			gpsRppsSource: c.gpsRppsSource ?? null,
 			point: c.point,
 			hasBoundary,
 		};

@@ -49,7 +49,9 @@ export type IndicatorName =
 	| 'standardised_population'
 	| 'population'
 	/** D_j, the demand reaching the commune within 20 minutes (demand.ts): computed at import, not read. */
-	| 'gp_demand';
+	| 'gp_demand'
+	/** GPs practising in the commune, from the RPPS extraction (rpps-import.ts). */
+	| 'gp_count_rpps';
 export type IndicatorRow = { code: string; indicator: IndicatorName; vintage: number; value: number; source: string };
 
 export type AreaIndicatorName =
