@@ -40,3 +40,25 @@ export async function createMigratedPGlite(dataDir?: string): Promise<PGlite> {
 	renameSync(partial, snapshot);
 	return db;
 }
+
+/**
+ * A migrated PGlite database served on loopback with the adapter the functions use: what the
+ * importer, mail and access tests run against. `close()` stops all three.
+ */
+export async function servedMigratedPGlite(options: { max?: number; callTimeoutMs?: number } = {}) {
+	const { servePGlite } = await import('../../lib/server/db/pglite-server.ts');
+	const { createPostgresAdapter } = await import('../../lib/server/db/postgres-adapter.ts');
+	const db = await createMigratedPGlite();
+	const server = await servePGlite(db);
+	const port = createPostgresAdapter({ url: server.url, database: 'pglite', max: options.max ?? 2, ...options });
+	return {
+		db,
+		server,
+		port,
+		close: async () => {
+			await port.close();
+			await server.stop().catch(() => {});
+			await db.close();
+		},
+	};
+}

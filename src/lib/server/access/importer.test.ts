@@ -1,10 +1,8 @@
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratedPGlite } from '../../../test/db/pglite.ts';
-import { servePGlite } from '../db/pglite-server.ts';
+import { servedMigratedPGlite } from '../../../test/db/pglite.ts';
 import { ANON, DatabaseError, type DataPort, SERVICE } from '../db/port.ts';
-import { createPostgresAdapter } from '../db/postgres-adapter.ts';
 import { type AccessDataset, formatReport, loadAccessData, type Perimeter, readAccessData } from './importer.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/access-data');
@@ -239,7 +237,6 @@ describe('readAccessData on the fixture folder', () => {
 
 describe('loadAccessData into PGlite', () => {
 	let db: PGlite;
-	let server: Awaited<ReturnType<typeof servePGlite>>;
 	let port: DataPort;
 	const dataset = readAccessData(FIXTURES);
 
@@ -281,17 +278,13 @@ describe('loadAccessData into PGlite', () => {
 			])
 		).rows[0]?.territory_id;
 
+	let served: Awaited<ReturnType<typeof servedMigratedPGlite>>;
 	beforeAll(async () => {
-		db = await createMigratedPGlite();
-		server = await servePGlite(db);
-		port = createPostgresAdapter({ url: server.url, database: 'pglite', max: 2 });
+		served = await servedMigratedPGlite();
+		({ db, port } = served);
 	}, 60_000);
 
-	afterAll(async () => {
-		await port?.close();
-		await server?.stop();
-		await db?.close();
-	});
+	afterAll(() => served?.close());
 
 	// The tests below run in order on one database: each starts from the state the previous one left.
 

@@ -5,13 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratedPGlite } from '../../../test/db/pglite.ts';
+import { servedMigratedPGlite } from '../../../test/db/pglite.ts';
 import { COMMUNES, under60, under62 } from '../../../test/fixtures/national/make-fixtures.ts';
 import { summarise } from '../../domain/access.ts';
 import { readContentMirror } from '../db/content-mirror.ts';
-import { servePGlite } from '../db/pglite-server.ts';
 import { ANON, type DataPort } from '../db/port.ts';
-import { createPostgresAdapter } from '../db/postgres-adapter.ts';
 import { BOUNDARIES_FOLDER, DREES_WORKBOOK_PATH, downloadOpenData, WORKBOOK_FILE } from './download.ts';
 import { type AccessDataset, loadAccessData, type Perimeter } from './importer.ts';
 import { currentCode, findNationalSources, NationalDataError, readNationalData } from './national.ts';
@@ -192,7 +190,6 @@ describe('bad national inputs', () => {
 
 describe('loading national data and the snapshot into a fresh database', () => {
 	let db: PGlite;
-	let server: Awaited<ReturnType<typeof servePGlite>>;
 	let port: DataPort;
 	const count = async () =>
 		(
@@ -201,17 +198,13 @@ describe('loading national data and the snapshot into a fresh database', () => {
 			)
 		).rows[0];
 
+	let served: Awaited<ReturnType<typeof servedMigratedPGlite>>;
 	beforeAll(async () => {
-		db = await createMigratedPGlite();
-		server = await servePGlite(db);
-		port = createPostgresAdapter({ url: server.url, database: 'pglite', max: 2 });
+		served = await servedMigratedPGlite();
+		({ db, port } = served);
 	}, 60_000);
 
-	afterAll(async () => {
-		await port?.close();
-		await server?.stop();
-		await db?.close();
-	});
+	afterAll(() => served?.close());
 
 	it('stores the ≤ 62 / ≤ 60 indicators, and a bad workbook changes nothing', async () => {
 		const dataset = await readNationalData(folder({ workbook: GOOD }), { territories: TERRITORY });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratedPGlite } from '../../../test/db/pglite.ts';
+import { createMigratedPGlite, servedMigratedPGlite } from '../../../test/db/pglite.ts';
 import { servePGlite } from '../db/pglite-server.ts';
 import { ANON, type DataPort, SERVICE } from '../db/port.ts';
 import { createPostgresAdapter } from '../db/postgres-adapter.ts';
@@ -18,23 +18,18 @@ type Stored = {
 
 describe('the RPPS extraction into the database (npm run data:import -- --rpps)', () => {
 	let db: PGlite;
-	let server: Awaited<ReturnType<typeof servePGlite>>;
 	let port: DataPort;
 
+	let served: Awaited<ReturnType<typeof servedMigratedPGlite>>;
 	beforeAll(async () => {
-		db = await createMigratedPGlite();
-		server = await servePGlite(db);
-		port = createPostgresAdapter({ url: server.url, database: 'pglite', max: 2 });
+		served = await servedMigratedPGlite();
+		({ db, port } = served);
 		await loadAccessData(port, readAccessData(ACCESS), [
 			{ id: 'nontronnais', name: 'Nontronnais', communes: ['24311', '24102', '24200', '24500'] },
 		]);
 	}, 60_000);
 
-	afterAll(async () => {
-		await port?.close();
-		await server?.stop();
-		await db?.close();
-	});
+	afterAll(() => served?.close());
 
 	it('refuses to run before the APL data, in French, writing nothing', async () => {
 		const empty = await createMigratedPGlite();

@@ -1,10 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMigratedPGlite } from '../../../test/db/pglite.ts';
+import { servedMigratedPGlite } from '../../../test/db/pglite.ts';
 import { seedMeeting } from '../../../test/http/api-site.ts';
-import { servePGlite } from '../db/pglite-server.ts';
 import { ANON, type DataPort } from '../db/port.ts';
-import { createPostgresAdapter } from '../db/postgres-adapter.ts';
 import { deliverInBackground, deliverOutbox, type MailTransport } from './mail-port.ts';
 import type { Mail } from './messages.ts';
 
@@ -21,20 +19,15 @@ const failing: MailTransport = {
 
 describe('the outbox and the mail port', () => {
 	let db: PGlite;
-	let server: Awaited<ReturnType<typeof servePGlite>>;
 	let port: DataPort;
 	let n = 0;
 
+	let served: Awaited<ReturnType<typeof servedMigratedPGlite>>;
 	beforeAll(async () => {
-		db = await createMigratedPGlite();
-		server = await servePGlite(db);
-		port = createPostgresAdapter({ url: server.url, database: 'pglite', max: 2 });
+		served = await servedMigratedPGlite();
+		({ db, port } = served);
 	}, 60_000);
-	afterAll(async () => {
-		await port?.close();
-		await server?.stop();
-		await db?.close();
-	});
+	afterAll(() => served?.close());
 	// Each test starts with nothing waiting.
 	beforeEach(async () => {
 		await deliverOutbox(port, collecting([]), SITE);
