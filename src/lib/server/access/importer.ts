@@ -474,7 +474,9 @@ export function checkPerimeters(dir: string, perimeters: Perimeter[], dataset: A
 	const table = join(dir, 'former_cantons_2014_dep24_08.csv');
 	if (existsSync(table)) {
 		const codes = new Set(readCsv(table).records.map(({ cells }) => cells.commune_code_2023 ?? ''));
-		const ours = new Set(perimeters.flatMap((p) => p.communes));
+		// The table covers its departments only: a territory elsewhere (or across their border) is not compared.
+		const covered = new Set([...codes].map(departmentOf));
+		const ours = new Set(perimeters.flatMap((p) => p.communes).filter((code) => covered.has(departmentOf(code))));
 		for (const code of ours)
 			if (!codes.has(code)) notes.push(`perimeter commune ${code} is not in the INSEE 2014 former-cantons table`);
 		for (const code of codes)
