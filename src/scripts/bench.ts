@@ -344,7 +344,8 @@ async function benchSimulatorInBrowser(base: string): Promise<void> {
 			'Simulator in the browser',
 			`${run.territory}, CPU ×${run.cpuSlowdown}: ${run.simulation.count} simulations through the form ('pds-simulation'; 'pds-simulation-update' with the render)`,
 			`recompute median ${fixed(run.simulation.median)}, max ${fixed(run.simulation.max)} · with the render median ${fixed(run.update.median)}, max ${fixed(run.update.max)} · ` +
-				`on hydration: model ${fixed(run.model)}, placements ${fixed(run.placements)} (${run.communes} communes in the territory)`,
+				`on hydration: model ${fixed(run.model)}, placements ${fixed(run.placements)} (${run.communes} communes in the territory) · ` +
+				`scrolled to the map: ${run.reveal.longTasks} long tasks, longest ${fixed(run.reveal.longest)}, blocking ${fixed(run.reveal.blockingMs)}`,
 			run.cpuSlowdown === 1 ? 'recompute max ≤ 16 ms' : '',
 			run.cpuSlowdown === 1 ? run.simulation.max <= 16 : undefined,
 		);

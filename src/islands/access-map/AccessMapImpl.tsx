@@ -32,8 +32,8 @@ const NO_DATA = '#d9d9d9';
 /** Below this zoom only the territory's communes are named; their neighbours join from it. */
 const NEIGHBOUR_LABEL_ZOOM = 11;
 const REACH_WEIGHT: Record<TravelBand, number> = { under10: 3, from10to15: 2.5, from15to20: 2 };
-/** Communes (outlines, then names) added to the map per task while it is built. */
-const SLICE = 20;
+/** While the map is built, the work done per task (communes' outlines, then names) before yielding. */
+const TASK_MS = 20;
 
 /** Lets the browser handle input and paint before the next piece of work. */
 function nextTask(): Promise<void> {
@@ -252,17 +252,10 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 		const ordered = [...communes].sort(
 			(a, b) => Number(b.inTerritory) - Number(a.inTerritory) || (b.population ?? 0) - (a.population ?? 0),
 		);
-		const steps: (() => void)[] = [];
-		for (let i = 0; i < data.features.length; i += SLICE) {
-			const slice = data.features.slice(i, i + SLICE);
-			steps.push(() => group.addData({ type: 'FeatureCollection', features: slice } as never));
-		}
-		for (let i = 0; i < ordered.length; i += SLICE) {
-			const slice = ordered.slice(i, i + SLICE);
-			steps.push(() => {
-				for (const commune of slice) addLabel(commune);
-			});
-		}
+		const steps: (() => void)[] = [
+			...data.features.map((feature) => () => group.addData(feature as never)),
+			...ordered.map((commune) => () => addLabel(commune)),
+		];
 		let frame = 0;
 		steps.push(() => {
 			const inside = L.featureGroup(
@@ -279,11 +272,15 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 			});
 			setBuilt(true);
 		});
+		// As many steps per task as fit in TASK_MS, then the browser may handle input and paint.
 		const run = async () => {
-			for (const step of steps) {
+			let next = 0;
+			while (next < steps.length) {
 				await nextTask();
 				if (cancelled) return;
-				step();
+				const started = performance.now();
+				do steps[next++]!();
+				while (next < steps.length && performance.now() - started < TASK_MS);
 			}
 		};
 		void run();
