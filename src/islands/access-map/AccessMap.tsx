@@ -19,7 +19,7 @@ function whenNearAndIdle(element: Element, start: () => void): () => void {
 			if (!entries.some((entry) => entry.isIntersecting)) return;
 			observer.disconnect();
 			// Safari has no requestIdleCallback.
-			if (window.requestIdleCallback) idle = requestIdleCallback(start, { timeout: 2000 });
+			if ('requestIdleCallback' in window) idle = requestIdleCallback(start, { timeout: 2000 });
 			else timer = setTimeout(start);
 		},
 		{ rootMargin: '100% 0px' },
