@@ -27,6 +27,7 @@ import {
 	waitForOk,
 } from './lib/bench/processes.ts';
 import { benchScenario } from './lib/bench/scenario.ts';
+import { benchSimulatorBrowser, SIMULATIONS } from './lib/bench/simulator-browser.ts';
 import { byteLength, firstPageUnder, gzipSize, type PageWeight, pageWeight } from './lib/bench/weights.ts';
 import { sampleContent } from './lib/sample-content.ts';
 import { freePort } from './port-open.ts';
@@ -40,6 +41,9 @@ import { freePort } from './port-open.ts';
  * Options: `--skip-build` (use the existing dist/, build time not measured); `--only=registration`
  * (only the registration-against-its-limit section, on a functions-only server: no build needed);
  * `--only=scenario` (only the access simulator: D_j for all France and a pilot, one simulation, one ranking);
+ * `--only=lighthouse` (Lighthouse on the map page and the home page, with the map page's weight, then the
+ * simulator in the browser: builds first unless `--skip-build`, then a PostgreSQL cluster with the open
+ * data and `npm run serve`); `--only=simulator-browser` (the simulator in the browser alone, same set-up);
  * BENCH_SECONDS (per load run, default 10); BENCH_LIGHTHOUSE_RUNS (runs per page, the median is
  * reported; default 1); DATA_DIR (open data, default ../shared/data, else the test fixtures).
  */
@@ -59,14 +63,20 @@ const TERRITORIES = SAMPLE.territories.map((t) => t.id);
 const TERRITORY = SAMPLE.territory.id;
 const KB = 1024;
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-if (ONLY !== undefined && ONLY !== 'registration' && ONLY !== 'scenario') {
+const ONLY_SECTIONS = ['registration', 'scenario', 'lighthouse', 'simulator-browser'];
+if (ONLY !== undefined && !ONLY_SECTIONS.includes(ONLY)) {
 	process.stderr.write(
-		`Unknown --only=${ONLY}: the sections that run alone are --only=registration and --only=scenario.\n`,
+		`Unknown --only=${ONLY}: the sections that run alone are ${ONLY_SECTIONS.map((name) => `--only=${name}`).join(', ')}.\n`,
 	);
 	process.exit(2);
 }
 const ONLY_REGISTRATION = ONLY === 'registration';
 const ONLY_SCENARIO = ONLY === 'scenario';
+/** Lighthouse on the map page and the home page, then the simulator in the browser (a build first unless --skip-build). */
+const ONLY_LIGHTHOUSE = ONLY === 'lighthouse';
+/** The simulator in the browser alone (a build first unless --skip-build). */
+const ONLY_SIMULATOR_BROWSER = ONLY === 'simulator-browser';
+const SKIP_BUILD = process.argv.includes('--skip-build');
 
 const machine = {
 	cores: cpus().length,
@@ -90,6 +100,7 @@ const SECTIONS = [
 	'Page weight',
 	'Map data',
 	'Lighthouse',
+	'Simulator in the browser',
 	'API, PostgreSQL',
 	'Registration vs SQL',
 	'API, PGlite',
@@ -220,7 +231,7 @@ async function benchStaticPages(): Promise<void> {
 }
 
 async function benchOnDemandPages(base: string, database: string): Promise<void> {
-	for (const page of pages().filter((p) => p.onDemand)) {
+	for (const page of pages().filter((p) => p.onDemand && (!ONLY_LIGHTHOUSE || p.key === 'map'))) {
 		const response = await fetch(`${base}${page.path}`);
 		if (!response.ok) throw new Error(`${page.path}: HTTP ${response.status}`);
 		recordPageWeight(page, await response.text(), `production-like server on ${database}`);
@@ -272,7 +283,7 @@ async function benchLighthouse(base: string, database: string): Promise<void> {
 		(LighthouseScores & { path: string; performanceRuns: (number | null)[] }) | { path: string; error: string }
 	> = {};
 	report.lighthouse = { server: `production-like server on ${database}`, runsPerPage: LIGHTHOUSE_RUNS, pages: results };
-	const list = pages();
+	const list = pages().filter((page) => !ONLY_LIGHTHOUSE || page.key === 'map' || page.key === 'home');
 	const runs = new Map<string, (LighthouseScores | Error)[]>(list.map((page) => [page.key, []]));
 	// Whole passes over the pages, so that the runs of one page are spread over time.
 	const urls = Array.from({ length: LIGHTHOUSE_RUNS }, () => list.map((page) => `${base}${page.path}`)).flat();
@@ -293,11 +304,19 @@ async function benchLighthouse(base: string, database: string): Promise<void> {
 			continue;
 		}
 		const performanceRuns = pageRuns.map((run) => (run instanceof Error ? null : run.performance));
+		if (result.longTasks.length) {
+			log(
+				`  ${page.path} long tasks of the median run: ${result.longTasks.map((task) => `${task.duration} ms at ${task.startTime} ms (${task.url.replace(base, '') || 'unattributed'})`).join('; ')}`,
+			);
+		}
 		results[page.key] = { path: page.path, performanceRuns, ...result };
 		const text =
 			`perf ${result.performance ?? '—'}${LIGHTHOUSE_RUNS > 1 ? ` (runs: ${performanceRuns.map((p) => p ?? 'failed').join(', ')})` : ''} · ` +
 			`a11y ${result.accessibility ?? '—'} · best practices ${result.bestPractices ?? '—'} · ` +
-			`LCP ${seconds(result.lcp ?? Number.NaN)} · TBT ${ms(result.tbt).replace('.0 ms', ' ms')} · CLS ${result.cls?.toFixed(3) ?? '—'}` +
+			`LCP ${seconds(result.lcp ?? Number.NaN)} · TBT ${ms(result.tbt).replace('.0 ms', ' ms')}` +
+			`${LIGHTHOUSE_RUNS > 1 ? ` (runs: ${pageRuns.map((run) => (run instanceof Error || run.tbt == null ? 'failed' : Math.round(run.tbt))).join(', ')})` : ''}` +
+			` · CLS ${result.cls?.toFixed(3) ?? '—'}` +
+			(result.scriptBytes == null ? '' : ` · JS ${kb(result.scriptBytes)} transferred in ${result.scripts} files`) +
 			(result.failed.length ? ` · below full marks: ${result.failed.join(', ')}` : '');
 		addRow(
 			'Lighthouse',
@@ -315,6 +334,26 @@ async function benchLighthouse(base: string, database: string): Promise<void> {
 			`Lighthouse ${environment.lighthouse}, ${environment.browser}, ${environment.formFactor} emulation, ` +
 				`${environment.throttlingMethod} throttling (CPU ×${environment.cpuSlowdown}), benchmark index ${Math.round(environment.benchmarkIndex)}; ` +
 				`${LIGHTHOUSE_RUNS === 1 ? 'one run per page' : `median of ${LIGHTHOUSE_RUNS} runs per page`}, server on ${database}`,
+		);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4b. The access simulator in the browser
+
+async function benchSimulatorInBrowser(base: string): Promise<void> {
+	const runs = await benchSimulatorBrowser(base, TERRITORIES, log);
+	report.simulatorBrowser = { simulations: SIMULATIONS, runs };
+	const fixed = (value: number | null) => (value == null || Number.isNaN(value) ? '—' : `${value.toFixed(2)} ms`);
+	for (const run of runs) {
+		addRow(
+			'Simulator in the browser',
+			`${run.territory}, CPU ×${run.cpuSlowdown}: ${run.simulation.count} simulations through the form ('pds-simulation'; 'pds-simulation-update' with the render)`,
+			`recompute median ${fixed(run.simulation.median)}, max ${fixed(run.simulation.max)} · with the render median ${fixed(run.update.median)}, max ${fixed(run.update.max)} · ` +
+				`on hydration: model ${fixed(run.model)}, placements ${fixed(run.placements)} (${run.communes} communes in the territory) · ` +
+				`scrolled to the map: ${run.reveal.longTasks} long tasks, longest ${fixed(run.reveal.longest)}, blocking ${fixed(run.reveal.blockingMs)}`,
+			run.cpuSlowdown === 1 ? 'recompute max ≤ 16 ms' : '',
+			run.cpuSlowdown === 1 ? run.simulation.max <= 16 : undefined,
 		);
 	}
 }
@@ -760,6 +799,16 @@ async function siteSections(base: string, database: string, dataNote: string): P
 	await section('On-demand page weights', 'Page weight', () => benchOnDemandPages(base, database));
 	await section('Map data', 'Map data', () => benchMapData(base, dataNote));
 	await section('Lighthouse', 'Lighthouse', () => benchLighthouse(base, database));
+	await section('Simulator in the browser', 'Simulator in the browser', () => benchSimulatorInBrowser(base));
+}
+
+/** --only=lighthouse and --only=simulator-browser: the map page's weight, Lighthouse, the simulator in the browser. */
+async function pageSections(base: string, database: string): Promise<void> {
+	if (ONLY_LIGHTHOUSE) {
+		await section('On-demand page weights', 'Page weight', () => benchOnDemandPages(base, database));
+		await section('Lighthouse', 'Lighthouse', () => benchLighthouse(base, database));
+	}
+	await section('Simulator in the browser', 'Simulator in the browser', () => benchSimulatorInBrowser(base));
 }
 
 function dataFolder(): { dir: string; note: string } {
@@ -809,6 +858,10 @@ async function benchPostgres(data: { dir: string; note: string }): Promise<void>
 			);
 		}
 		site = await startSite({ DATABASE_URL: server.url }, 'postgres', ONLY_REGISTRATION);
+		if (ONLY_LIGHTHOUSE || ONLY_SIMULATOR_BROWSER) {
+			await pageSections(site.url, 'PostgreSQL');
+			return;
+		}
 		if (!ONLY_REGISTRATION) {
 			await siteSections(site.url, 'PostgreSQL', data.note);
 			await section('API on PostgreSQL', 'API, PostgreSQL', () =>
@@ -958,11 +1011,20 @@ const benchSimulator = () =>
 if (ONLY_SCENARIO) {
 	log('--only=scenario: only the access simulator section (D_j, one simulation, one placement ranking)');
 	await benchSimulator();
+} else if (ONLY_LIGHTHOUSE || ONLY_SIMULATOR_BROWSER) {
+	log(
+		ONLY_LIGHTHOUSE
+			? `--only=lighthouse: Lighthouse on the map and home pages (${LIGHTHOUSE_RUNS} run${LIGHTHOUSE_RUNS > 1 ? 's' : ''} each), then the simulator in the browser`
+			: '--only=simulator-browser: the simulator in the browser, on the production-like server',
+	);
+	if (SKIP_BUILD) addRow('Build', 'npm run build', 'not measured (--skip-build: the existing dist/ is used)');
+	else await section('Build', 'Build', benchBuild);
+	await section('Real PostgreSQL', 'Lighthouse', () => benchPostgres(data));
 } else if (ONLY_REGISTRATION) {
 	log('--only=registration: only the registration-against-its-limit section, on a functions-only server');
 	await section('Real PostgreSQL', 'Registration vs SQL', () => benchPostgres(data));
 } else {
-	if (process.argv.includes('--skip-build')) {
+	if (SKIP_BUILD) {
 		addRow('Build', 'npm run build', 'not measured (--skip-build: the existing dist/ is used)', '≤ 30 s');
 	} else {
 		await section('Build', 'Build', benchBuild);

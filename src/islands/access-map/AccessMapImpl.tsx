@@ -32,6 +32,15 @@ const NO_DATA = '#d9d9d9';
 /** Below this zoom only the territory's communes are named; their neighbours join from it. */
 const NEIGHBOUR_LABEL_ZOOM = 11;
 const REACH_WEIGHT: Record<TravelBand, number> = { under10: 3, from10to15: 2.5, from15to20: 2 };
+/** While the map is built, the work done per task (communes' outlines, then names) before yielding. */
+const TASK_MS = 20;
+
+/** Lets the browser handle input and paint before the next piece of work. */
+function nextTask(): Promise<void> {
+	const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+	if (scheduler?.yield) return scheduler.yield();
+	return new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 function figureOf(commune: AccessCommune, doctors: Doctors) {
 	return doctors === 'all' ? commune.apl : commune.aplUnder65;
@@ -97,8 +106,6 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 		const values = simulated?.[commune.code];
 		return values ? { ...commune, ...values } : commune;
 	};
-	const view = useRef({ layer, doctors, selected, shown });
-	view.current = { layer, doctors, selected, shown };
 
 	useEffect(() => {
 		const controller = new AbortController();
@@ -122,11 +129,46 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 	const communes = useMemo(() => data?.features.map((f) => f.properties) ?? [], [data]);
 	const byCode = useMemo(() => new Map(communes.map((c) => [c.code, c])), [communes]);
 	const current = byCode.get(selected);
-	const reach = useMemo(() => (showReach ? reachOf(current, communes) : new Map()), [showReach, current, communes]);
+	const reach = useMemo(
+		() => (showReach ? reachOf(current, communes) : new Map<string, TravelBand>()),
+		[showReach, current, communes],
+	);
+	// What the map's callbacks (tooltips, styles) read: the current choices.
+	const view = useRef(
+		{} as {
+			layer: Layer;
+			doctors: Doctors;
+			selected: string;
+			shown: (commune: AccessCommune) => AccessCommune;
+			reach: Map<string, TravelBand>;
+			showReach: boolean;
+			current: AccessCommune | undefined;
+			styleOf: (commune: AccessCommune) => L.PathOptions;
+		},
+	);
 
-	// Build the map once the data are there.
+	const styleOf = (commune: AccessCommune): L.PathOptions => {
+		const { layer, doctors, selected, reach, showReach, current } = view.current;
+		const klass = classOf(view.current.shown(commune), layer, doctors);
+		const band = reach.get(commune.code);
+		const dimmed = showReach && current && !band;
+		const isSelected = commune.code === selected;
+		return {
+			fillColor: klass?.colour ?? NO_DATA,
+			fillOpacity: dimmed ? 0.15 : commune.inTerritory ? 0.85 : 0.4,
+			color: isSelected || band ? '#000000' : commune.inTerritory ? '#333333' : '#8a8a8a',
+			weight: isSelected ? 4 : band ? REACH_WEIGHT[band] : commune.inTerritory ? 1 : 0.5,
+			dashArray: band === 'from15to20' && !isSelected ? '4 3' : '',
+		};
+	};
+	view.current = { layer, doctors, selected, shown, reach, showReach, current, styleOf };
+
+	// Build the map once the data are there, a slice of communes per task: one long task would hold
+	// the page's main thread (scrolling, typing) for a good part of a second on a modest phone.
+	const [built, setBuilt] = useState(false);
 	useEffect(() => {
 		if (!data || !container.current || map.current) return;
+		let cancelled = false;
 		const leaflet = L.map(container.current, {
 			renderer: L.canvas({ tolerance: 4 }),
 			zoomSnap: 0.25,
@@ -134,9 +176,14 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 			// The credits are a line of text under the map: on a phone Leaflet's box covered the map.
 			attributionControl: false,
 		});
+		map.current = leaflet;
 		L.control.zoom({ zoomInTitle: 'Zoom avant', zoomOutTitle: 'Zoom arrière' }).addTo(leaflet);
-		const group = L.geoJSON(data as never, {
+		// A first view from the communes' points (cheap), refined from their outlines at the end.
+		const points = communes.filter((c) => c.point && c.inTerritory).map((c) => L.latLng(c.point![1], c.point![0]));
+		if (points.length > 0) leaflet.fitBounds(L.latLngBounds(points), { padding: [8, 8], maxZoom: 11 });
+		const group = L.geoJSON(undefined, {
 			pointToLayer: (_feature, latlng) => L.circleMarker(latlng, { radius: 6 }),
+			style: (feature) => view.current.styleOf(feature?.properties as AccessCommune),
 			onEachFeature: (feature, shape) => {
 				const commune = feature.properties as AccessCommune;
 				shapes.current.set(commune.code, shape as L.Path);
@@ -154,32 +201,27 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 				shape.on('click', () => setSelected(commune.code));
 			},
 		}).addTo(leaflet);
-		const inside = L.featureGroup(
-			[...shapes.current].filter(([code]) => byCode.get(code)?.inTerritory).map(([, shape]) => shape),
-		);
 		// Commune names, written on the map: at its representative point (inside the commune), the
 		// territory's first, then the most populated; a name that would overlap one already written
 		// is left out until the zoom makes room. Screen readers get the names from the list and table.
-		labels.current = [...communes]
-			.sort((a, b) => Number(b.inTerritory) - Number(a.inTerritory) || (b.population ?? 0) - (a.population ?? 0))
-			.flatMap((commune) => {
-				const shape = shapes.current.get(commune.code) as
-					| (L.Path & { getBounds?: () => L.LatLngBounds; getLatLng?: () => L.LatLng })
-					| undefined;
-				const at = commune.point
-					? L.latLng(commune.point[1], commune.point[0])
-					: (shape?.getBounds?.().getCenter() ?? shape?.getLatLng?.());
-				if (!at) return [];
-				const text = document.createElement('span');
-				text.textContent = commune.name;
-				const marker = L.marker(at, {
-					icon: L.divIcon({ className: 'access-map__label', html: text, iconSize: [0, 0] }),
-					interactive: false,
-					keyboard: false,
-				}).addTo(leaflet);
-				marker.getElement()?.setAttribute('aria-hidden', 'true');
-				return [{ commune, marker }];
-			});
+		const addLabel = (commune: AccessCommune) => {
+			const shape = shapes.current.get(commune.code) as
+				| (L.Path & { getBounds?: () => L.LatLngBounds; getLatLng?: () => L.LatLng })
+				| undefined;
+			const at = commune.point
+				? L.latLng(commune.point[1], commune.point[0])
+				: (shape?.getBounds?.().getCenter() ?? shape?.getLatLng?.());
+			if (!at) return;
+			const text = document.createElement('span');
+			text.textContent = commune.name;
+			const marker = L.marker(at, {
+				icon: L.divIcon({ className: 'access-map__label', html: text, iconSize: [0, 0] }),
+				interactive: false,
+				keyboard: false,
+			}).addTo(leaflet);
+			marker.getElement()?.setAttribute('aria-hidden', 'true');
+			labels.current.push({ commune, marker });
+		};
 		placeLabels.current = () => {
 			const zoom = leaflet.getZoom();
 			const box = leaflet.getContainer().getBoundingClientRect();
@@ -187,11 +229,15 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 			const ordered = [...labels.current].sort(
 				(a, b) => Number(b.commune.code === view.current.selected) - Number(a.commune.code === view.current.selected),
 			);
-			for (const { commune, marker } of ordered) {
+			// Every position read first, then every label shown or hidden: reads between the writes
+			// would make the browser lay the page out again for each label.
+			const measured = ordered.map(({ commune, marker }) => {
 				const element = marker.getElement();
 				const text = element?.firstElementChild;
-				if (!element || !text) continue;
-				const r = text.getBoundingClientRect();
+				return { commune, element, rect: text ? text.getBoundingClientRect() : null };
+			});
+			for (const { commune, element, rect: r } of measured) {
+				if (!element || !r) continue;
 				const fits =
 					(commune.inTerritory || zoom >= NEIGHBOUR_LABEL_ZOOM || commune.code === view.current.selected) &&
 					r.left >= box.left &&
@@ -203,45 +249,63 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 				if (fits) written.push(r);
 			}
 		};
-		leaflet.on('zoomend moveend resize', () => placeLabels.current());
-		const bounds = (inside.getLayers().length ? inside : group).getBounds();
-		leaflet.fitBounds(bounds, { padding: [8, 8] });
-		// The container may get its final size after the first layout (fonts, stylesheet): fit again then.
-		const frame = requestAnimationFrame(() => {
-			leaflet.invalidateSize();
+		const ordered = [...communes].sort(
+			(a, b) => Number(b.inTerritory) - Number(a.inTerritory) || (b.population ?? 0) - (a.population ?? 0),
+		);
+		const steps: (() => void)[] = [
+			...data.features.map((feature) => () => group.addData(feature as never)),
+			...ordered.map((commune) => () => addLabel(commune)),
+		];
+		let frame = 0;
+		steps.push(() => {
+			const inside = L.featureGroup(
+				[...shapes.current].filter(([code]) => byCode.get(code)?.inTerritory).map(([, shape]) => shape),
+			);
+			const bounds = (inside.getLayers().length ? inside : group).getBounds();
+			leaflet.on('zoomend moveend resize', () => placeLabels.current());
 			leaflet.fitBounds(bounds, { padding: [8, 8] });
-			placeLabels.current();
+			// The container may get its final size after the first layout (fonts, stylesheet): fit again then.
+			frame = requestAnimationFrame(() => {
+				leaflet.invalidateSize();
+				leaflet.fitBounds(bounds, { padding: [8, 8] });
+				placeLabels.current();
+			});
+			setBuilt(true);
 		});
-		map.current = leaflet;
+		// As many steps per task as fit in TASK_MS, then the browser may handle input and paint.
+		const run = async () => {
+			let next = 0;
+			while (next < steps.length) {
+				await nextTask();
+				if (cancelled) return;
+				const started = performance.now();
+				do steps[next++]!();
+				while (next < steps.length && performance.now() - started < TASK_MS);
+			}
+		};
+		void run();
 		return () => {
+			cancelled = true;
 			cancelAnimationFrame(frame);
 			leaflet.remove();
 			map.current = null;
 			shapes.current.clear();
 			labels.current = [];
+			setBuilt(false);
 		};
 	}, [data, byCode, communes]);
 
 	// Restyle on every choice: geometry stays, only colours and strokes change.
 	useEffect(() => {
+		if (!built) return;
 		for (const [code, shape] of shapes.current) {
 			const commune = byCode.get(code);
 			if (!commune) continue;
-			const klass = classOf(shown(commune), layer, doctors);
-			const band = reach.get(code);
-			const dimmed = showReach && current && !band;
-			const isSelected = code === selected;
-			shape.setStyle({
-				fillColor: klass?.colour ?? NO_DATA,
-				fillOpacity: dimmed ? 0.15 : commune.inTerritory ? 0.85 : 0.4,
-				color: isSelected || band ? '#000000' : commune.inTerritory ? '#333333' : '#8a8a8a',
-				weight: isSelected ? 4 : band ? REACH_WEIGHT[band as TravelBand] : commune.inTerritory ? 1 : 0.5,
-				dashArray: band === 'from15to20' && !isSelected ? '4 3' : '',
-			});
-			if (isSelected) shape.bringToFront();
+			shape.setStyle(view.current.styleOf(commune));
+			if (code === selected) shape.bringToFront();
 		}
 		placeLabels.current();
-	}, [layer, doctors, selected, reach, showReach, current, byCode, simulated]);
+	}, [built, layer, doctors, selected, reach, showReach, current, byCode, simulated]);
 
 	useEffect(() => {
 		const leaflet = map.current;

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { formatApl, formatNumber, formatPercent, UNDER_SERVED } from '../../lib/domain/access.ts';
 import {
 	DEFAULT_ACTIVITY,
@@ -15,6 +15,7 @@ import {
 	changeable,
 	changeFromForm,
 	checkChanges,
+	decodeSimCommunes,
 	describeChange,
 	type ScenarioChange,
 	type ScenarioIssue,
@@ -29,7 +30,8 @@ export type SimulatorProps = {
 	path: string;
 	territoryName: string;
 	year: number | null;
-	communes: SimCommune[];
+	/** The map's communes with a point, as encodeSimCommunes writes them (a short string in the page's HTML). */
+	communes: string;
 	/** GPs known per commune (practices entered by the coordinator): where departures can be simulated. */
 	known: [string, { gps: number; aged65OrMore: number | null }][];
 	knownSource: string | null;
@@ -59,7 +61,47 @@ const FIELD_IDS: Record<ScenarioIssue['field'], string> = {
 	adresse: 'simulation-titre',
 };
 
+const FRENCH = new Intl.Collator('fr');
 const finite = (value: number) => (Number.isFinite(value) ? value : null);
+
+/**
+ * Runs `compute` and, in the browser, records its duration as a User Timing measure (`npm run bench`
+ * reads them). Not on the server: Node keeps every measure in a global buffer.
+ */
+function measured<T>(name: string, compute: () => T): T {
+	if (typeof window === 'undefined') return compute();
+	const start = performance.now();
+	const value = compute();
+	performance.measure(name, { start, end: performance.now() });
+	return value;
+}
+
+/** The simulation of `changes` and what the island shows of it. */
+function recompute(
+	model: ReturnType<typeof scenarioModel>,
+	changes: readonly ScenarioChange[],
+	communes: readonly SimCommune[],
+	territoryCodes: readonly string[],
+) {
+	const simulation = simulate(model, toSupplyChanges(changes));
+	const values = simulatedValues(model, simulation);
+	const touched = [...simulation.touched].map((i) => ({
+		code: model.codes[i]!,
+		name: model.names[i] ?? model.codes[i]!,
+		inTerritory: communes[i]!.inTerritory,
+		apl: finite(model.apl[i]!),
+		aplAfter: finite(values.apl[i]!),
+		aplUnder65: finite(model.aplUnder65[i]!),
+		aplUnder65After: finite(values.aplUnder65[i]!),
+	}));
+	return {
+		summary: territorySummary(model, simulation, territoryCodes),
+		impact: impact(model, simulation),
+		touched: touched
+			.filter((c) => c.apl !== c.aplAfter || c.aplUnder65 !== c.aplUnder65After)
+			.sort((a, b) => Number(b.inTerritory) - Number(a.inTerritory) || FRENCH.compare(a.name, b.name)),
+	};
+}
 
 /**
  * The access simulator: changes of supply (a GP leaving, GPs arriving, an MSP opening) applied to
@@ -68,7 +110,8 @@ const finite = (value: number) => (Number.isFinite(value) ? value : null);
  * it recomputes at once, keeps the address in step, and tells the map the simulated values.
  */
 export default function Simulator(props: SimulatorProps) {
-	const { path, territoryName, year, communes } = props;
+	const { path, territoryName, year } = props;
+	const communes = useMemo(() => decodeSimCommunes(props.communes), [props.communes]);
 	const [changes, setChanges] = useState(props.changes);
 	const [issues, setIssues] = useState(props.issues);
 	const [form, setForm] = useState(props.form);
@@ -83,35 +126,29 @@ export default function Simulator(props: SimulatorProps) {
 			),
 		[props.known],
 	);
-	const model = useMemo(() => scenarioModel(communes), [communes]);
+	const model = useMemo(() => measured('pds-model', () => scenarioModel(communes)), [communes]);
 	const names = useMemo(() => new Map(communes.map((c) => [c.code, c.name])), [communes]);
 	const territoryCodes = useMemo(() => communes.filter((c) => c.inTerritory).map((c) => c.code), [communes]);
 	const { arrivals, departures } = useMemo(() => changeable(communes, known), [communes, known]);
 
+	// When the last recomputation started: 'pds-simulation-update' runs from there to the DOM updated.
+	const updateStarted = useRef<number | null>(null);
 	const result = useMemo(() => {
 		if (changes.length === 0) return null;
-		const simulation = simulate(model, toSupplyChanges(changes));
-		const values = simulatedValues(model, simulation);
-		const touched = [...simulation.touched].map((i) => ({
-			code: model.codes[i]!,
-			name: model.names[i] ?? model.codes[i]!,
-			inTerritory: communes[i]!.inTerritory,
-			apl: finite(model.apl[i]!),
-			aplAfter: finite(values.apl[i]!),
-			aplUnder65: finite(model.aplUnder65[i]!),
-			aplUnder65After: finite(values.aplUnder65[i]!),
-		}));
-		return {
-			summary: territorySummary(model, simulation, territoryCodes),
-			impact: impact(model, simulation),
-			touched: touched
-				.filter((c) => c.apl !== c.aplAfter || c.aplUnder65 !== c.aplUnder65After)
-				.sort((a, b) => Number(b.inTerritory) - Number(a.inTerritory) || a.name.localeCompare(b.name, 'fr')),
-		};
+		if (typeof window !== 'undefined') updateStarted.current = performance.now();
+		return measured('pds-simulation', () => recompute(model, changes, communes, territoryCodes));
 	}, [model, changes, communes, territoryCodes]);
+	useLayoutEffect(() => {
+		if (updateStarted.current === null) return;
+		performance.measure('pds-simulation-update', { start: updateStarted.current, end: performance.now() });
+		updateStarted.current = null;
+	}, [result]);
 
 	const placements = useMemo(
-		() => rankPlacements(model, territoryCodes).filter((p) => p.all.people > 0 || p.under65.people > 0),
+		() =>
+			measured('pds-placements', () =>
+				rankPlacements(model, territoryCodes).filter((p) => p.all.people > 0 || p.under65.people > 0),
+			),
 		[model, territoryCodes],
 	);
 

@@ -204,8 +204,17 @@ export type AccessMap = {
 /** The citation DREES asks for, for every APL figure. */
 export const APL_SOURCE = 'DREES, SNIIR-AM, Insee, distancier Metric';
 
-const decimals = (digits: number) =>
-	new Intl.NumberFormat('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+// One formatter per number of decimals: building an Intl.NumberFormat costs far more than a format,
+// and the simulator formats hundreds of figures per update.
+const formatters = new Map<number, Intl.NumberFormat>();
+const decimals = (digits: number) => {
+	let formatter = formatters.get(digits);
+	if (!formatter) {
+		formatter = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+		formatters.set(digits, formatter);
+	}
+	return formatter;
+};
 const whole = new Intl.NumberFormat('fr-FR');
 
 /** French number formatting; a dash stands for a missing value. */

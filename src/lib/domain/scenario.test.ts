@@ -21,6 +21,7 @@ import {
 	territorySummary,
 	validateChanges,
 } from './scenario.ts';
+import { decodeSimCommunes, encodeSimCommunes, type SimCommune } from './scenario-url.ts';
 
 // ---------------------------------------------------------------------------------------------
 // A synthetic grid of 14 × 10 communes about 4 km apart (jittered), at the latitude of the
@@ -540,5 +541,48 @@ describe('validation of changes', () => {
 		]);
 		// Without a list of known GPs, departures are only checked for their shape.
 		expect(validateChanges(model, [{ commune: '24001', gps: -1 }])).toEqual([]);
+	});
+});
+
+describe('the communes in the simulator island’s props', () => {
+	// -0 is written 0, as JSON (Astro's own props) would write it.
+	const float = fc.double({ noNaN: true, noDefaultInfinity: true }).map((value) => (value === 0 ? 0 : value));
+	const commune = fc.record<SimCommune>({
+		code: fc.stringMatching(/^[0-9][0-9AB][0-9]{3}$/),
+		name: fc.string({ minLength: 1 }).filter((name) => !/[;|]/.test(name)),
+		lon: float,
+		lat: float,
+		inTerritory: fc.boolean(),
+		apl: fc.option(float, { nil: null }),
+		aplUnder65: fc.option(float, { nil: null }),
+		standardisedPopulation: fc.option(float, { nil: null }),
+		population: fc.option(fc.integer({ min: 0, max: 3_000_000 }), { nil: null }),
+		demand: fc.option(float, { nil: null }),
+	});
+
+	it('come back exactly as they were written, numbers in full (the browser must compute what the server did)', () => {
+		fc.assert(
+			fc.property(fc.array(commune, { maxLength: 20 }), (communes) => {
+				expect(decodeSimCommunes(encodeSimCommunes(communes))).toEqual(communes);
+			}),
+		);
+	});
+
+	it('are written short: about 70 bytes for a commune', () => {
+		const text = encodeSimCommunes([
+			{
+				code: '24311',
+				name: 'Nontron',
+				lon: 0.6624,
+				lat: 45.5294,
+				inTerritory: true,
+				apl: 2.345678,
+				aplUnder65: 1.9,
+				standardisedPopulation: 3012.5,
+				population: 3100,
+				demand: 123456.75,
+			},
+		]);
+		expect(text).toBe('24311|Nontron|0.6624|45.5294|1|2.345678|1.9|3012.5|3100|123456.75');
 	});
 });

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './browser';
+import { launchChromium, revealAccessMap } from './browser';
 
 /**
  * The access map under `npm run dev`, on the fixture data the shared dev server imported at start
@@ -29,7 +29,7 @@ beforeAll(async () => {
 	// The first load makes Vite optimise Leaflet and reload the page: do it once here.
 	const warmUp = await browser.newPage();
 	await warmUp.goto(`${devUrl}${PAGE}`);
-	await warmUp.waitForSelector('.access-map__map canvas', { timeout: 60_000 });
+	await revealAccessMap(warmUp, 60_000);
 	await warmUp.close();
 }, 180_000);
 
@@ -53,7 +53,7 @@ describe('the care-access map in Chromium, under npm run dev', () => {
 		const errors: string[] = [];
 		page.on('pageerror', (error) => errors.push(error.message));
 		await page.goto(`${devUrl}${PAGE}`);
-		await page.waitForSelector('.access-map__map canvas', { timeout: 30_000 });
+		await revealAccessMap(page);
 
 		// Commune names are written on the map (not only in a hover tooltip), and the credits are text
 		// under it rather than a box over it.
@@ -115,7 +115,7 @@ describe('the care-access map in Chromium, under npm run dev', () => {
 		const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 320, height: 640 } });
 		const page = await context.newPage();
 		await page.goto(`${devUrl}${PAGE}`);
-		await page.waitForSelector('.access-map__map canvas', { timeout: 30_000 });
+		await revealAccessMap(page);
 		await expect.poll(() => page.locator('.access-map__label:not(.is-hidden)').allInnerTexts()).toContain('Nontron');
 		const map = await page.locator('.access-map__map').boundingBox();
 		const credits = page.locator('.access-map__credits');

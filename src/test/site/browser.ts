@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import sirv from 'sirv';
 
 /** Debian's Chromium, installed by `.ci/run`; no test downloads a browser of its own. */
@@ -25,6 +25,15 @@ export function launchChromium(): Promise<Browser> {
 		throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run "apt-get install -y chromium" (as .ci/run does).`);
 	}
 	return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * The access map loads when it comes near the screen (a screen's height ahead): scroll it into view
+ * and wait for Leaflet's canvas, as a resident scrolling down the page would see it.
+ */
+export async function revealAccessMap(page: Page, timeout = 30_000): Promise<void> {
+	await page.locator('.access-map-root').scrollIntoViewIfNeeded({ timeout });
+	await page.waitForSelector('.access-map__map canvas', { timeout });
 }
 
 /** Serves the built site the way a static host does: `/x/` → `/x/index.html`, unknown paths → 404.html. */

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startProductionServer } from '../../scripts/lib/production-server';
-import { launchChromium } from './browser';
+import { launchChromium, revealAccessMap } from './browser';
 import { ROOT } from './paths';
 
 /**
@@ -76,7 +76,7 @@ describe('security headers on the production-like server', () => {
 			.poll(() => page.locator('.seats').innerText(), { timeout: 20_000 })
 			.toMatch(/^Il reste \d+ places? sur \d+\.$/);
 		await page.goto(`${server.url}/acces-aux-soins/nontronnais/`);
-		await page.waitForSelector('.access-map__map canvas', { timeout: 20_000 });
+		await revealAccessMap(page, 20_000);
 		expect(violations).toStrictEqual([]);
 		await context.close();
 	});

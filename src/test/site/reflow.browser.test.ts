@@ -5,7 +5,7 @@ import { proposalInputSchema, toProposalArgs } from '../../lib/domain/proposal';
 import { ANON } from '../../lib/server/db/port';
 import { createPostgresAdapter } from '../../lib/server/db/postgres-adapter';
 import { callerFor, coordinatorClaims } from '../db/contract';
-import { launchChromium, serveStatic } from './browser';
+import { launchChromium, revealAccessMap, serveStatic } from './browser';
 import { DIST } from './paths';
 
 /**
@@ -62,7 +62,7 @@ beforeAll(async () => {
 	cdp = await context.newCDPSession(page);
 	// The first visit of the map under `npm run dev` makes Vite optimise Leaflet and reload the page.
 	await page.goto(`${devUrl}/acces-aux-soins/nontronnais/`);
-	await page.waitForSelector('.access-map__map canvas', { timeout: 60_000 });
+	await revealAccessMap(page, 60_000);
 }, 180_000);
 
 afterAll(async () => {
@@ -186,7 +186,15 @@ function weakIndicators(reports: FocusReport[]): string[] {
 		);
 }
 
-type Visit = { name: string; path: string | (() => string); from: 'static' | 'dev'; status?: number; ready?: string };
+type Visit = {
+	name: string;
+	path: string | (() => string);
+	from: 'static' | 'dev';
+	status?: number;
+	ready?: string;
+	/** The page has the access map: scroll to it and wait for it. */
+	map?: boolean;
+};
 const visits: Visit[] = [
 	{ name: 'home', path: '/', from: 'static' },
 	{ name: 'territory', path: '/territoires/nontronnais/', from: 'static' },
@@ -202,7 +210,7 @@ const visits: Visit[] = [
 	{ name: 'proposal', path: () => `/propositions/${proposalId}/`, from: 'dev' },
 	{ name: 'new proposal form', path: '/propositions/nouvelle/', from: 'static', ready: 'form' },
 	{ name: 'access map list', path: '/acces-aux-soins/', from: 'static' },
-	{ name: 'territory map', path: '/acces-aux-soins/nontronnais/', from: 'dev', ready: '.access-map__map canvas' },
+	{ name: 'territory map', path: '/acces-aux-soins/nontronnais/', from: 'dev', map: true },
 	{ name: 'glossary', path: '/glossaire/', from: 'static' },
 	{ name: 'legal notice', path: '/mentions-legales/', from: 'static' },
 	{ name: '404', path: '/cette-page-n-existe-pas/', from: 'static', status: 404 },
@@ -219,6 +227,8 @@ describe('every page type reflows and shows where the focus is, in Chromium', ()
 			const response = await page.goto(`${visit.from === 'static' ? site.url : devUrl}${path}`);
 			expect(response?.status(), path).toBe(visit.status ?? 200);
 			if (visit.ready) await page.waitForSelector(visit.ready, { timeout: 30_000 });
+			// The map (and the simulator under it) load as they come near the screen.
+			if (visit.map) await revealAccessMap(page);
 			// Islands hydrate when the browser is idle, or once in view (the map page's simulator): check
 			// the form the reader will use.
 			await page.waitForFunction(

@@ -16,7 +16,22 @@ export type LighthouseScores = {
 	failed: string[];
 	/** Lighthouse's own warnings (e.g. a page that could not be loaded cleanly). */
 	warnings: string[];
+	/** Bytes of JavaScript transferred (compressed as served) and the number of scripts. */
+	scriptBytes: number | null;
+	scripts: number | null;
+	/** The main thread's long tasks (Lighthouse's `long-tasks` audit, throttled durations): where TBT comes from. */
+	longTasks: { url: string; startTime: number; duration: number }[];
 };
+
+type LongTask = { url?: string; startTime?: number; duration?: number };
+
+/** JavaScript transferred, from the `network-requests` audit. */
+function scriptWeight(details: unknown): { scriptBytes: number | null; scripts: number | null } {
+	const items = (details as { items?: { resourceType?: string; transferSize?: number }[] } | undefined)?.items;
+	if (!items) return { scriptBytes: null, scripts: null };
+	const scripts = items.filter((item) => item.resourceType === 'Script');
+	return { scriptBytes: scripts.reduce((sum, item) => sum + (item.transferSize ?? 0), 0), scripts: scripts.length };
+}
 
 const score = (value: number | null | undefined) => (value == null ? null : Math.round(value * 100));
 
@@ -87,6 +102,14 @@ export async function runLighthouse(
 					cls: metric('cumulative-layout-shift'),
 					failed,
 					warnings: lhr.runWarnings,
+					...scriptWeight(lhr.audits['network-requests']?.details),
+					longTasks: ((lhr.audits['long-tasks']?.details as { items?: LongTask[] } | undefined)?.items ?? []).map(
+						(task) => ({
+							url: task.url ?? '',
+							startTime: Math.round(task.startTime ?? 0),
+							duration: Math.round(task.duration ?? 0),
+						}),
+					),
 				});
 			} catch (error) {
 				onPage(url, error instanceof Error ? error : new Error(String(error)));
