@@ -4,6 +4,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 export type AccessMapProps = {
 	territory: string;
 	territoryName: string;
+	/** GPs known per commune (the coordinator's practices, else the RPPS extraction): the map's GP layer. */
+	known?: Record<string, number>;
 };
 
 /**

@@ -80,7 +80,7 @@ function reachOf(origin: AccessCommune | undefined, communes: AccessCommune[]): 
 	return reach;
 }
 
-export default function AccessMapImpl({ territory, territoryName }: AccessMapProps) {
+export default function AccessMapImpl({ territory, territoryName, known }: AccessMapProps) {
 	const [data, setData] = useState<AccessMap | null>(null);
 	const [error, setError] = useState('');
 	const [layer, setLayer] = useState<Layer>('apl');
@@ -88,6 +88,8 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 	const [selected, setSelected] = useState('');
 	const [showReach, setShowReach] = useState(false);
 	const [basemap, setBasemap] = useState(false);
+	const [showGps, setShowGps] = useState(false);
+	const gpMarkers = useRef<L.LayerGroup | null>(null);
 	const container = useRef<HTMLDivElement>(null);
 	const map = useRef<L.Map | null>(null);
 	const shapes = useRef(new Map<string, L.Path>());
@@ -321,6 +323,27 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 		}
 	}, [basemap, data]);
 
+	// Where GPs are known: a number at each commune's point.
+	useEffect(() => {
+		const leaflet = map.current;
+		gpMarkers.current?.remove();
+		gpMarkers.current = null;
+		if (!leaflet || !showGps || !known) return;
+		gpMarkers.current = L.layerGroup(
+			communes.flatMap((c) =>
+				c.point && known[c.code]
+					? [
+							L.marker([c.point[1], c.point[0]], {
+								icon: L.divIcon({ className: 'access-map__gps', html: String(known[c.code]), iconSize: [24, 24] }),
+								keyboard: false,
+								interactive: false,
+							}),
+						]
+					: [],
+			),
+		).addTo(leaflet);
+	}, [built, showGps, known, communes]);
+
 	const select = (code: string) => {
 		setSelected(code);
 		const shape = shapes.current.get(code) as (L.Path & { getBounds?: () => L.LatLngBounds }) | undefined;
@@ -473,6 +496,16 @@ export default function AccessMapImpl({ territory, territoryName }: AccessMapPro
 					/>{' '}
 					Afficher le fond de carte OpenStreetMap (connexion Internet nécessaire)
 				</label>
+				{known && Object.keys(known).length > 0 && (
+					<label class="access-map__check">
+						<input
+							type="checkbox"
+							checked={showGps}
+							onChange={(event) => setShowGps((event.currentTarget as HTMLInputElement).checked)}
+						/>{' '}
+						Afficher le nombre de médecins généralistes connus par commune (voir la source sous le tableau)
+					</label>
+				)}
 			</div>
 
 			<div class="access-map__panel" aria-live="polite">

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './browser';
+import { launchChromium, revealAccessMap } from './browser';
 import { ROOT } from './paths';
 
 /**
@@ -89,7 +89,11 @@ describe('the access simulator in Chromium, under npm run dev', () => {
 		const [before, after] = [mean?.[1] ?? '', mean?.[2] ?? ''].map((v) => Number(v.replace(',', '.')));
 		expect(after).toBeLessThan(before as number);
 		expect(await page.locator('.simulator__warning').innerText()).toContain('Simulation');
+		// The map colours the simulated values, and shows where GPs are known (the practice entered: 4 at Nontron).
+		await revealAccessMap(page);
 		expect(await page.locator('.access-map__simulated').count()).toBe(1);
+		await page.getByLabel('Afficher le nombre de médecins généralistes connus par commune').check();
+		await expect.poll(() => page.locator('.access-map__gps').allInnerTexts()).toContain('4');
 		expect(errors).toStrictEqual([]);
 
 		const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
