@@ -67,7 +67,7 @@ export function simCommunes(map: AccessMap): SimCommune[] {
 /**
  * The communes as one short string, for the simulator island's props: Astro writes each prop into the
  * page's HTML with a type tag on every field of every object (about 360 bytes per commune, 44 KB for
- * the Nontronnais), this form takes about 70. Records are separated by `;`, fields by `|` in the order
+ * a pilot territory), this form takes about 70. Records are separated by `;`, fields by `|` in the order
  * of SIM_FIELDS; a missing number is empty, a boolean 1 or 0. Numbers are written in full, so that the
  * browser computes the same figures as the server (commune names never hold `;` or `|`; one that did
  * would have them replaced by spaces).
