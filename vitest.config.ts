@@ -11,10 +11,20 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['src/**/*.test.ts', 'supabase/tests/**/*.test.ts'],
-					exclude: ['src/test/site/**'],
+					// The generated-input suites run in `npm test` (project fuzz), not in the inner loop.
+					exclude: ['src/test/site/**', 'src/**/*.fuzz.test.ts'],
 					environment: 'node',
 					// Files share their workers' loaded modules (zod, PGlite's wasm, the handlers): each
 					// test file builds its own databases, so nothing else carries over between files.
+					isolate: false,
+				},
+			},
+			{
+				test: {
+					// 10,000 generated requests against the endpoints (fast-check): every answer in the contract.
+					name: 'fuzz',
+					include: ['src/**/*.fuzz.test.ts'],
+					environment: 'node',
 					isolate: false,
 				},
 			},

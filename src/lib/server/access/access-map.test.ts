@@ -461,6 +461,7 @@ describe('readAccessMap keeps the last complete map', () => {
 		]);
 		const database = await servePGlite(db);
 		const port = createPostgresAdapter({ url: database.url, database: 'pglite', max: 2, callTimeoutMs: 500 });
+		let stopping: Promise<void> | undefined;
 		let now = 1_000_000;
 		const clock = () => now;
 		try {
@@ -478,7 +479,9 @@ describe('readAccessMap keeps the last complete map', () => {
 			expect(await readAccessMap(port, 'nontronnais', clock)).toBe(first);
 
 			// The database stops: past its minute of freshness, the kept map stands in for a 503…
-			await database.stop();
+			// stop() drops the connections and the listener at once; it resolves only when the pool has
+			// closed its sockets, which the finally block does.
+			stopping = database.stop();
 			now += MAP_FRESH_MS + 1;
 			expect(await readAccessMap(port, 'nontronnais', clock)).toBe(first);
 			// …for a day at most; a territory never read still fails as unavailable.
@@ -487,7 +490,7 @@ describe('readAccessMap keeps the last complete map', () => {
 			await expect(readAccessMap(port, 'nontronnais', clock)).rejects.toMatchObject({ kind: 'unavailable' });
 		} finally {
 			await port.close();
-			await database.stop().catch(() => {});
+			await (stopping ?? database.stop()).catch(() => {});
 			await db.close();
 		}
 	}, 60_000);
