@@ -6,6 +6,8 @@
 -- The GPs practising in each commune, counted from the RPPS extraction (`npm run data:import --
 -- --rpps FILE`), are the indicator 'gp_count_rpps' (vintage = the extraction's year): where GPs are
 -- known, a departure can be simulated. Counts of practitioners only: no personal data.
+-- It also returns, where a 2024 release was imported, the APL counting only GPs aged 62 or less and
+-- 60 or less (apl62OrLess, apl60OrLess: extra retirement-risk variants beside "under 65").
 -- Affects: the check constraint on public.indicators.indicator; public.access_map (same result, one
 -- more property per commune: demand). Public, non-personal data.
 
@@ -61,6 +63,9 @@ begin
       max(i.value) filter (where i.indicator = 'standardised_population' and i.vintage = v_year) as standardised_population,
       max(i.value) filter (where i.indicator = 'population' and i.vintage = v_year) as apl_population,
       max(i.value) filter (where i.indicator = 'gp_demand' and i.vintage = v_year) as demand,
+      -- The 2024 DREES releases add the APL counting only GPs aged 62 or less, and 60 or less.
+      max(i.value) filter (where i.indicator = 'apl_gp_62_or_less' and i.vintage = v_year) as apl_62,
+      max(i.value) filter (where i.indicator = 'apl_gp_60_or_less' and i.vintage = v_year) as apl_60,
       -- GPs practising in the commune (RPPS extraction), the latest extraction whatever the APL year.
       (array_agg(i.value order by i.vintage desc) filter (where i.indicator = 'gp_count_rpps'))[1] as gps_rpps,
       (array_agg(i.source order by i.vintage desc) filter (where i.indicator = 'gp_count_rpps'))[1] as gps_rpps_source,
@@ -82,7 +87,8 @@ begin
         'point', case when s.point_lon is not null then jsonb_build_array(s.point_lon, s.point_lat) end,
         'apl', v.apl, 'aplUnder65', v.apl_under_65, 'aplPrevious', v.apl_previous,
         'aplUnder65Previous', v.apl_under_65_previous, 'standardisedPopulation', v.standardised_population,
-        'aplPopulation', v.apl_population, 'demand', v.demand, 'gpsRpps', v.gps_rpps,
+        'aplPopulation', v.apl_population, 'demand', v.demand, 'apl62OrLess', v.apl_62,
+        'apl60OrLess', v.apl_60, 'gpsRpps', v.gps_rpps,
         'gpsRppsSource', v.gps_rpps_source, 'source', v.source
       ) order by s.in_territory desc, s.code)
       from served s left join figures v on v.commune_code = s.code

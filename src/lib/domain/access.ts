@@ -170,6 +170,9 @@ export type AccessCommune = {
 	 * computed at import; the access simulator's denominator. Null where not stored.
 	 */
 	demand: number | null;
+	/** The APL counting only GPs aged 62 or less, and 60 or less (2024 DREES releases); null where not imported. */
+	apl62OrLess: number | null;
+	apl60OrLess: number | null;
 	/** GPs practising in the commune by the latest RPPS extraction imported, and that source; null where none was. */
 	gpsRpps: number | null;
 	gpsRppsSource: string | null;

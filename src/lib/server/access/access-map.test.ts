@@ -105,6 +105,8 @@ describe('GET /api/access-map on the fixtures', () => {
 			standardisedPopulation: 3000,
 			aplPopulation: 3200,
 			demand: feature('24311')?.properties.demand ?? null,
+			apl62OrLess: null,
+			apl60OrLess: null,
 			gpsRpps: null,
 			gpsRppsSource: null,
 			point: [0.66, 45.53],

@@ -40,6 +40,8 @@ type StoredCommune = {
 	standardisedPopulation: number | null;
 	aplPopulation: number | null;
 	demand?: number | null;
+	apl62OrLess?: number | null;
+	apl60OrLess?: number | null;
 	gpsRpps?: number | null;
 	gpsRppsSource?: string | null;
 	source: string | null;
@@ -116,6 +118,8 @@ export function toAccessMap(stored: StoredMap): AccessMap {
 			standardisedPopulation: c.standardisedPopulation,
 			aplPopulation: c.aplPopulation,
 			demand: c.demand ?? null,
+			apl62OrLess: c.apl62OrLess ?? null,
+			apl60OrLess: c.apl60OrLess ?? null,
 			gpsRpps: c.gpsRpps ?? null,
 			gpsRppsSource: c.gpsRppsSource ?? null,
 			point: c.point,
@@ -240,6 +244,8 @@ const decimal = (value: number | null, digits: number) => (value == null ? '' : 
 /** The table's rows as a French spreadsheet CSV (semicolons, decimal commas). */
 export function accessMapCsv(map: AccessMap): string {
 	const year = map.aplYear ?? '';
+	// The 2024 DREES releases' variants (GPs aged 62 or less, 60 or less): columns only when imported.
+	const variants = map.features.some((f) => f.properties.apl62OrLess != null || f.properties.apl60OrLess != null);
 	const previous = map.previousYear ?? '';
 	const header = [
 		'Code commune (Insee)',
@@ -255,6 +261,7 @@ export function accessMapCsv(map: AccessMap): string {
 		`APL ${previous}`,
 		`Évolution ${previous}-${year}`,
 		'Indice de besoin lié à l’âge',
+		...(variants ? [`APL médecins de 62 ans ou moins ${year}`, `APL médecins de 60 ans ou moins ${year}`] : []),
 		'Source',
 	];
 	const rows = map.features.map(({ properties: c }) => {
@@ -273,6 +280,7 @@ export function accessMapCsv(map: AccessMap): string {
 			decimal(c.aplPrevious, 3),
 			decimal(c.aplTrend, 3),
 			decimal(c.ageNeedIndex, 3),
+			...(variants ? [decimal(c.apl62OrLess, 3), decimal(c.apl60OrLess, 3)] : []),
 			map.sources.apl,
 		];
 	});

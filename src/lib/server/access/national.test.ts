@@ -10,6 +10,7 @@ import { COMMUNES, under60, under62 } from '../../../test/fixtures/national/make
 import { summarise } from '../../domain/access.ts';
 import { readContentMirror } from '../db/content-mirror.ts';
 import { ANON, type DataPort } from '../db/port.ts';
+import { accessMapCsv, toAccessMap } from './access-map.ts';
 import { BOUNDARIES_FOLDER, DREES_WORKBOOK_PATH, downloadOpenData, WORKBOOK_FILE } from './download.ts';
 import { type AccessDataset, loadAccessData, type Perimeter } from './importer.ts';
 import { currentCode, findNationalSources, NationalDataError, readNationalData } from './national.ts';
@@ -215,6 +216,14 @@ describe('loading national data and the snapshot into a fresh database', () => {
 			"select value::text from public.indicators where commune_code = '24311' and indicator = 'apl_gp_60_or_less' and vintage = 2023",
 		);
 		expect(Number(stored.rows[0]?.value)).toBe(under60(2.306));
+		// The map and its spreadsheet show them as extra retirement-risk variants.
+		const map = toAccessMap(await port.callRpc('access_map', { p_territory: 'nontronnais' }, ANON));
+		const nontron = map.features.find((f) => f.properties.code === '24311')?.properties;
+		expect(nontron?.apl60OrLess).toBe(under60(2.306));
+		expect(nontron?.apl62OrLess).toBe(under62(2.306));
+		const header = accessMapCsv(map).split('\r\n')[0] ?? '';
+		expect(header).toContain('APL médecins de 62 ans ou moins 2023');
+		expect(header).toContain('APL médecins de 60 ans ou moins 2023');
 		await expect(importDataFolder(folder({ workbook: 'workbooks/apl-renamed-column.xlsx' }), port)).rejects.toThrow(
 			NationalDataError,
 		);
