@@ -249,6 +249,25 @@ export async function benchScenario(log: (message: string) => void): Promise<Sce
 		measure: `placement ranking, ${territory.length} communes of ${configured.name}`,
 		result: `${ranking.ms.toFixed(2)} ms${best ? ` (first: ${best.name ?? best.code}, ${best.all.people} people lifted above 2.5)` : ''}`,
 	});
+	// Every other configured territory: one simulation (2 GPs leave its largest commune, 1 of them 65
+	// or older) and one placement ranking, on the same France model.
+	for (const other of readTerritories().slice(1)) {
+		const codes = other.communes.map((c) => c.code).filter((code) => known.has(code));
+		const largest = [...other.communes].sort((a, b) => b.population - a.population)[0];
+		if (!largest || codes.length === 0) continue;
+		const otherChanges: SupplyChange[] = [{ commune: largest.code, gps: -2, aged65OrMore: 1 }];
+		const us = microseconds(() => {
+			const s = simulate(model, otherChanges);
+			impact(model, s, codes);
+			territorySummary(model, s, codes);
+		}, 500);
+		const otherRanking = time(() => rankPlacements(model, codes), RUNS * 4);
+		const first = otherRanking.value[0];
+		rows.push({
+			measure: `${other.name}: one simulation (2 GPs leave ${largest.name}) with its summary; placement ranking of ${codes.length} communes`,
+			result: `${us.toFixed(1)} µs; ${otherRanking.ms.toFixed(2)} ms${first ? ` (first: ${first.name ?? first.code}, ${first.all.people} people lifted above 2.5)` : ''}`,
+		});
+	}
 	for (const row of rows) log(`  ${row.measure}: ${row.result}`);
 	return result;
 }
