@@ -1,5 +1,5 @@
 import { computeDemand, type ScenarioCommune } from '../../domain/scenario.ts';
-import type { AccessDataset, IndicatorRow, Perimeter } from './importer.ts';
+import { type AccessDataset, departmentOf, FRANCE_DEPARTMENTS, type IndicatorRow, type Perimeter } from './importer.ts';
 
 /** Where the stored D_j comes from, shown beside every simulated figure's method. */
 export const DEMAND_SOURCE =
@@ -10,15 +10,17 @@ export const DEMAND_SOURCE =
  * access simulator's denominator, scenario-method.md). It is computed over every commune loaded
  * (the territories' 35 km ring, or all France) but stored only where it is complete: for the
  * territories' communes and their neighbours within 20 minutes, the communes the map shows, whose
- * own 20-minute neighbourhood lies inside the ring. With no perimeter (an import of all France), for
- * every commune.
+ * own 20-minute neighbourhood lies inside the ring. With no perimeter, or an import of all France
+ * (`--all`), for every commune.
  */
 export function demandRows(
 	dataset: Pick<AccessDataset, 'communes' | 'indicators'>,
 	perimeters: Perimeter[],
 ): IndicatorRow[] {
 	const located = dataset.communes.filter((c) => c.lon != null && c.lat != null);
-	const members = new Set(perimeters.flatMap((p) => p.communes));
+	// A dataset of all France (`--all`): every commune's D_j is complete.
+	const national = new Set(dataset.communes.map((c) => departmentOf(c.code))).size >= FRANCE_DEPARTMENTS;
+	const members = national ? new Set<string>() : new Set(perimeters.flatMap((p) => p.communes));
 	const rows: IndicatorRow[] = [];
 	const vintages = [...new Set(dataset.indicators.map((i) => i.vintage))].sort();
 	for (const vintage of vintages) {

@@ -20,7 +20,7 @@ const APL_MAX = 30;
 /** DREES published the first APL to GPs for 2012; the method was recast in 2015. */
 const FIRST_VINTAGE = 2012;
 /** Commune count from which a file is taken to cover France, so that a national reference is computed. */
-const FRANCE_DEPARTMENTS = 96;
+export const FRANCE_DEPARTMENTS = 96;
 
 export type Skip = { file: string; line?: number; code?: string; reason: string };
 
