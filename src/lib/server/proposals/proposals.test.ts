@@ -161,6 +161,27 @@ describe('proposals over HTTP (embedded PGlite)', () => {
 		expect(JSON.stringify(published)).not.toMatch(/Auteur Privé|auteur@example/);
 	});
 
+	it('keeps a removed proposal at its address with the reason, but never its text again, nor in the list', async () => {
+		const id = await submit({
+			...proposal,
+			title: 'Un texte à retirer',
+			description: 'Un texte qui enfreint les règles.',
+		});
+		await decide(id, 'published', coordinator, { answer: 'Réponse publiée.' });
+		expect((await decide(id, 'removed', coordinator, { reason: 'Données de santé' })).status).toBe(200);
+		const removed = (await (await fetch(`${site.url}/api/proposals/${id}`)).json()) as Record<string, unknown>;
+		expect(removed).toMatchObject({
+			id,
+			status: 'removed',
+			statusReason: 'Données de santé',
+			title: null,
+			description: null,
+		});
+		expect(JSON.stringify(removed)).not.toMatch(/texte à retirer|enfreint|Réponse publiée/);
+		const list = (await (await fetch(`${site.url}/api/proposals`)).json()) as { id: number }[];
+		expect(list.map((p) => p.id)).not.toContain(id);
+	});
+
 	it('answers a plain form post with a 303 to the thank-you page', async () => {
 		const form = new URLSearchParams({ ...proposal, consent: 'on', website: '', authorContact: '05 53 00 00 00' });
 		const response = await fetch(`${site.url}/api/proposals`, {
