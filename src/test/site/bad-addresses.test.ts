@@ -2,15 +2,13 @@ import { randomBytes } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { proposalInputSchema, toProposalArgs } from '../../lib/domain/proposal';
-import { ANON } from '../../lib/server/db/port';
 import { createPostgresAdapter } from '../../lib/server/db/postgres-adapter';
 import { API_CSP, BASE_HEADERS } from '../../lib/server/security-headers';
 import { startProductionServer } from '../../scripts/lib/production-server';
-import { callerFor, coordinatorClaims } from '../db/contract';
 import { INTERNALS } from '../http/hostile';
 import { launchChromium } from './browser';
 import { ROOT } from './paths';
+import { seedProposal } from './proposals';
 
 /**
  * Bad addresses of every route, against the shared `npm run dev` and the production-like server
@@ -25,27 +23,15 @@ let server: Awaited<ReturnType<typeof startProductionServer>>;
 let browser: Browser;
 const proposals = { pending: 0, refused: 0, removed: 0, published: 0 };
 
-async function proposal(title: string, moves: { status: string; reason?: string }[]): Promise<number> {
-	const input = proposalInputSchema.parse({
-		title: `${title} ${randomBytes(3).toString('hex')}`,
-		description: 'Une proposition créée par le test des mauvaises adresses, pour vérifier les réponses du site.',
-		theme: 'prevention-education',
-		territoryId: 'nontronnais',
-	});
-	const { id } = await database.callRpc<{ id: number }>(
-		'submit_proposal',
-		toProposalArgs(input, randomBytes(32).toString('hex')),
-		ANON,
+function proposal(title: string, moves: { status: string; reason?: string }[]): Promise<number> {
+	return seedProposal(
+		database,
+		{
+			title: `${title} ${randomBytes(3).toString('hex')}`,
+			description: 'Une proposition créée par le test des mauvaises adresses, pour vérifier les réponses du site.',
+		},
+		moves,
 	);
-	const coordinator = await callerFor(coordinatorClaims);
-	for (const { status, reason } of moves) {
-		await database.callRpc(
-			'decide_proposal',
-			{ p_proposal_id: id, p_status: status, p_reason: reason ?? null },
-			coordinator,
-		);
-	}
-	return id;
 }
 
 beforeAll(async () => {

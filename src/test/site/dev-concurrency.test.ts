@@ -1,12 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { proposalInputSchema, toProposalArgs } from '../../lib/domain/proposal';
-import { ANON } from '../../lib/server/db/port';
 import { createPostgresAdapter } from '../../lib/server/db/postgres-adapter';
-import { callerFor, coordinatorClaims } from '../db/contract';
 import { seedMeeting } from '../http/api-site';
 import { INTERNALS } from '../http/hostile';
+import { seedProposal } from './proposals';
 
 /**
  * Many people at the same moment through `npm run dev` (the embedded default, as a new user runs
@@ -61,22 +58,11 @@ describe('npm run dev under concurrent sign-ups', () => {
 	});
 
 	it('200 people support one proposal at once: 200 waiting for their confirmation, 0 counted; 200 confirmations at once: 200 counted, no 5xx', async () => {
-		const input = proposalInputSchema.parse({
+		const id = await seedProposal(database, {
 			title: 'Une navette vers la maison de santé',
 			description: 'Une navette le mardi matin vers la maison de santé, pour les hameaux sans voiture.',
 			theme: 'autre',
-			territoryId: 'nontronnais',
 		});
-		const { id } = await database.callRpc<{ id: number }>(
-			'submit_proposal',
-			toProposalArgs(input, randomBytes(32).toString('hex')),
-			ANON,
-		);
-		await database.callRpc(
-			'decide_proposal',
-			{ p_proposal_id: id, p_status: 'published' },
-			await callerFor(coordinatorClaims),
-		);
 		const answers = await Promise.all(
 			Array.from({ length: 200 }, (_, n) =>
 				postFrom(

@@ -1,12 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { proposalInputSchema, toProposalArgs } from '../../lib/domain/proposal';
-import { ANON } from '../../lib/server/db/port';
 import { createPostgresAdapter } from '../../lib/server/db/postgres-adapter';
-import { callerFor, coordinatorClaims } from '../db/contract';
 import { launchChromium, revealAccessMap, serveStatic } from './browser';
 import { DIST } from './paths';
+import { seedProposal } from './proposals';
 
 /**
  * WCAG 1.4.10 (reflow), 1.4.4 (resize text) and 2.4.7 (focus visible) on one page of every page
@@ -34,25 +31,12 @@ let site: Awaited<ReturnType<typeof serveStatic>>;
 let proposalId: number;
 
 /** A published proposal with a long unbroken address in it, for the proposal page. */
-async function publishedProposal(): Promise<number> {
-	const input = proposalInputSchema.parse({
+function publishedProposal(): Promise<number> {
+	return seedProposal(database, {
 		title: 'Permanence de l’infirmière coordinatrice à Saint-Saud-Lacoussière',
 		description:
 			'Une permanence le mercredi, annoncée sur https://www.exemple-de-mairie-tres-longue.fr/actualites/permanence-infirmiere-coordinatrice-saint-saud-lacoussiere.',
-		theme: 'prevention-education',
-		territoryId: 'nontronnais',
 	});
-	const { id } = await database.callRpc<{ id: number }>(
-		'submit_proposal',
-		toProposalArgs(input, randomBytes(32).toString('hex')),
-		ANON,
-	);
-	await database.callRpc(
-		'decide_proposal',
-		{ p_proposal_id: id, p_status: 'published' },
-		await callerFor(coordinatorClaims),
-	);
-	return id;
 }
 
 beforeAll(async () => {
