@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servedMigratedPGlite } from '../../../test/db/pglite.ts';
-import { COMMUNES, under60, under62 } from '../../../test/fixtures/national/make-fixtures.ts';
+import {
+	COMMUNES,
+	geoApiBoundaries,
+	under60,
+	under62,
+	writeBoundaries,
+} from '../../../test/fixtures/national/make-fixtures.ts';
 import { summarise } from '../../domain/access.ts';
 import { readContentMirror } from '../db/content-mirror.ts';
 import { ANON, type DataPort } from '../db/port.ts';
@@ -27,9 +33,7 @@ function folder(parts: { workbook?: string; csv?: boolean; truncated?: boolean }
 	temporary.push(dir);
 	if (parts.workbook) cpSync(join(FIXTURES, parts.workbook), join(dir, 'national', 'apl_generalistes_drees.xlsx'));
 	if (parts.csv) cpSync(join(FIXTURES, 'csv'), join(dir, 'national'), { recursive: true });
-	cpSync(join(FIXTURES, 'boundaries'), join(dir, 'national'), { recursive: true });
-	if (parts.truncated)
-		cpSync(join(FIXTURES, 'truncated/dep24.geojson'), join(dir, 'national/communes-cog2024/dep24.geojson'));
+	writeBoundaries(join(dir, 'national'), { truncated: parts.truncated === true });
 	return dir;
 }
 const GOOD = 'good/apl_generalistes_fixture.xlsx';
@@ -264,7 +268,7 @@ describe('npm run data:download against a local server', () => {
 		served.set(DREES_WORKBOOK_PATH, { status: 200, body: readFileSync(join(FIXTURES, GOOD)) });
 		served.set('/departements/87/communes', {
 			status: 200,
-			body: readFileSync(join(FIXTURES, 'boundaries/communes-geoapi/communes-87.geojson')),
+			body: geoApiBoundaries('87'),
 		});
 		server = createServer((request, response) => {
 			const path = (request.url ?? '').split('?')[0] ?? '';
