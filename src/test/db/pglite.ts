@@ -62,3 +62,13 @@ export async function servedMigratedPGlite(options: { max?: number; callTimeoutM
 		},
 	};
 }
+
+/** Rows of the access tables, the imported indicators only (not the D_j the importer computes). */
+export async function accessRowCounts(db: PGlite): Promise<{ communes: number; indicators: number; areas: number }> {
+	const { rows } = await db.query<{ communes: number; indicators: number; areas: number }>(
+		`select (select count(*)::int from public.communes) as communes,
+		        (select count(*)::int from public.indicators where indicator <> 'gp_demand') as indicators,
+		        (select count(*)::int from public.area_indicators) as areas`,
+	);
+	return rows[0] as { communes: number; indicators: number; areas: number };
+}

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPostgresAdapter } from '../../lib/server/db/postgres-adapter';
 import { API_CSP, BASE_HEADERS } from '../../lib/server/security-headers';
 import { startProductionServer } from '../../scripts/lib/production-server';
 import { INTERNALS } from '../http/hostile';
-import { launchChromium } from './browser';
+import { launchChromium, seriousViolations } from './browser';
 import { ROOT } from './paths';
 import { seedProposal } from './proposals';
 
@@ -206,16 +205,6 @@ describe('bad addresses', () => {
 	});
 });
 
-/** Serious and critical axe violations (WCAG 2.1 A/AA and best practices), as pages.browser.test.ts counts them. */
-async function axeViolations(page: Page): Promise<string[]> {
-	const results = await new AxeBuilder({ page })
-		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-		.analyze();
-	return results.violations
-		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-		.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 describe('error pages without JavaScript, under the Content-Security-Policy', () => {
 	it('keep their stylesheet: the site’s 404 page, and the page of a refused form post', async () => {
 		const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
@@ -254,9 +243,9 @@ describe('error pages without JavaScript, under the Content-Security-Policy', ()
 		const withScript = await browser.newContext({ locale: 'fr-FR' });
 		const checked = await withScript.newPage();
 		await checked.goto(`${server.url}/propositions/abc/`);
-		expect(await axeViolations(checked), 'the 404 page').toStrictEqual([]);
+		expect(await seriousViolations(checked), 'the 404 page').toStrictEqual([]);
 		await checked.setContent(refusedPage);
-		expect(await axeViolations(checked), 'the refused form post').toStrictEqual([]);
+		expect(await seriousViolations(checked), 'the refused form post').toStrictEqual([]);
 		await withScript.close();
 	}, 60_000);
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import sirv from 'sirv';
 
@@ -52,4 +53,14 @@ export async function serveStatic(dir: string): Promise<{ url: string; close: ()
 		url: `http://127.0.0.1:${port}`,
 		close: () => new Promise((resolve) => server.close(() => resolve())),
 	};
+}
+
+/** The serious and critical axe violations of a page (WCAG 2.1 A and AA rules and best practices): the site tolerates none. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+	const results = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+		.analyze();
+	return results.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

@@ -1,7 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, serveStatic } from './browser';
+import { launchChromium, seriousViolations, serveStatic } from './browser';
 import { DIST } from './paths';
 
 let browser: Browser;
@@ -30,16 +29,6 @@ async function open(path: string): Promise<Page> {
 	const response = await page.goto(`${site.url}${path}`);
 	expect(response?.status(), path).toBe(200);
 	return page;
-}
-
-/** WCAG 2.1 A and AA rules; the site tolerates no serious or critical violation. */
-async function seriousViolations(page: Page): Promise<string[]> {
-	const results = await new AxeBuilder({ page })
-		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-		.analyze();
-	return results.violations
-		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-		.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const tour: { name: string; path: string; h1: RegExp; check: (page: Page) => Promise<void> }[] = [

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { servedMigratedPGlite } from '../../../test/db/pglite.ts';
+import { accessRowCounts, servedMigratedPGlite } from '../../../test/db/pglite.ts';
 import { ANON, DatabaseError, type DataPort, SERVICE } from '../db/port.ts';
 import { type AccessDataset, formatReport, loadAccessData, type Perimeter, readAccessData } from './importer.ts';
 
@@ -240,14 +240,7 @@ describe('loadAccessData into PGlite', () => {
 	let port: DataPort;
 	const dataset = readAccessData(FIXTURES);
 
-	const counts = async () => {
-		const { rows } = await db.query<{ communes: number; indicators: number; areas: number }>(
-			`select (select count(*)::int from public.communes) as communes,
-			        (select count(*)::int from public.indicators where indicator <> 'gp_demand') as indicators,
-			        (select count(*)::int from public.area_indicators) as areas`,
-		);
-		return rows[0];
-	};
+	const counts = () => accessRowCounts(db);
 	const snapshot = async (vintages: number[]) => ({
 		indicators: (
 			await db.query(

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { servedMigratedPGlite } from '../../../test/db/pglite.ts';
+import { accessRowCounts, servedMigratedPGlite } from '../../../test/db/pglite.ts';
 import {
 	COMMUNES,
 	geoApiBoundaries,
@@ -196,12 +196,7 @@ describe('bad national inputs', () => {
 describe('loading national data and the snapshot into a fresh database', () => {
 	let db: PGlite;
 	let port: DataPort;
-	const count = async () =>
-		(
-			await db.query<{ communes: number; indicators: number; areas: number }>(
-				"select (select count(*)::int from public.communes) as communes, (select count(*)::int from public.indicators where indicator <> 'gp_demand') as indicators, (select count(*)::int from public.area_indicators) as areas",
-			)
-		).rows[0];
+	const count = () => accessRowCounts(db);
 
 	let served: Awaited<ReturnType<typeof servedMigratedPGlite>>;
 	beforeAll(async () => {
