@@ -216,6 +216,11 @@ function unknownEpciMessage(t: Tables, code: string): string {
 
 const FORMS = ['communes', 'epci', 'formerCantons'] as const;
 
+/** Whether `code` is the INSEE code of a current commune ("commune-actuelle"): the practices' check. */
+export function isCurrentCommune(code: string): boolean {
+	return load().current.has(code);
+}
+
 /**
  * The communes of a territory, with their names, departments and populations, or the French messages
  * that say what is wrong and how to fix it. `id` is the file's slug: when given, every message starts

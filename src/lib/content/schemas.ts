@@ -9,8 +9,7 @@ import {
 	SERVICE_AUDIENCES,
 	SERVICE_CATEGORIES,
 } from '../domain/vocabulary.ts';
-import { isCurrentCommune } from './current-communes.ts';
-import { EPCI_CODE, INSEE_CODE, type PerimeterSpec, resolvePerimeter } from './perimeter.ts';
+import { EPCI_CODE, INSEE_CODE, isCurrentCommune, type PerimeterSpec, resolvePerimeter } from './perimeter.ts';
 
 /**
  * Frontmatter schemas of every collection in `content/`. They are built by a factory that receives
