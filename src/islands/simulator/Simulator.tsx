@@ -10,13 +10,13 @@ import {
 	type Variant,
 } from '../../lib/domain/scenario.ts';
 import {
+	addFromForm,
 	CHANGE_KINDS,
 	type ChangeKind,
 	changeable,
-	changeFromForm,
-	checkChanges,
 	decodeSimCommunes,
 	describeChange,
+	FORM_FIELDS,
 	type ScenarioChange,
 	type ScenarioIssue,
 	type SimCommune,
@@ -174,19 +174,16 @@ export default function Simulator(props: SimulatorProps) {
 	const submit = (event: Event) => {
 		event.preventDefault();
 		const data = new FormData(event.currentTarget as HTMLFormElement);
-		const values = Object.fromEntries(
-			['ajout', 'commune', 'nombre', 'dont65'].map((name) => [name, String(data.get(name) ?? '')]),
-		);
+		const values = Object.fromEntries(FORM_FIELDS.map((name) => [name, String(data.get(name) ?? '')]));
 		setForm(values);
-		const added = changeFromForm(new URLSearchParams(values));
+		const added = addFromForm(new URLSearchParams(values), changes, model, communes, known);
 		if (added === null) return;
-		const found = Array.isArray(added) ? added : checkChanges([...changes, added], model, communes, known);
-		if (found.length > 0 || Array.isArray(added)) {
-			setIssues(found);
-			document.getElementById(FIELD_IDS[found[0]?.field ?? 'ajout'])?.focus();
+		if ('issues' in added) {
+			setIssues(added.issues);
+			document.getElementById(FIELD_IDS[added.issues[0]?.field ?? 'ajout'])?.focus();
 			return;
 		}
-		apply([...changes, added as ScenarioChange]);
+		apply(added.changes);
 		setForm({ ajout: values.ajout ?? 'arrivee', commune: '', nombre: '1', dont65: '' });
 	};
 

@@ -249,6 +249,9 @@ export function describeChange(change: ScenarioChange, name: string): string {
 	return `${plural(change.gps, 'médecin s’installe', 'médecins s’installent')} à ${name}`;
 }
 
+/** The "add a change" fields of the simulator's form. */
+export const FORM_FIELDS = ['ajout', 'commune', 'nombre', 'dont65'] as const;
+
 /**
  * The "add a change" fields of the form (`ajout`, `commune`, `nombre`, `dont65`) as a change, or
  * their French messages. Without JavaScript the form sends them with the changes already made.
@@ -275,4 +278,24 @@ export function changeFromForm(params: URLSearchParams): ScenarioChange | Scenar
 	}
 	if (issues.length > 0) return issues;
 	return { kind: kind as ChangeKind, commune, gps: gps as number, aged65OrMore: kind === 'depart' ? (aged ?? 0) : 0 };
+}
+
+/**
+ * What the form's new change makes of a simulation: the changes with it, or the French messages of
+ * its fields or of the whole (an unknown commune, more departures than GPs known); null when the
+ * form sent no change. The page (without JavaScript) and the island (with it) both add changes so.
+ */
+export function addFromForm(
+	params: URLSearchParams,
+	changes: readonly ScenarioChange[],
+	model: ScenarioModel,
+	communes: readonly SimCommune[],
+	known: KnownGps,
+): { changes: ScenarioChange[] } | { issues: ScenarioIssue[] } | null {
+	const added = changeFromForm(params);
+	if (added === null) return null;
+	if (Array.isArray(added)) return { issues: added };
+	const next = [...changes, added];
+	const issues = checkChanges(next, model, communes, known);
+	return issues.length > 0 ? { issues } : { changes: next };
 }
