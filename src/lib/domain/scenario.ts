@@ -178,10 +178,7 @@ export function computeDemand(communes: readonly ScenarioCommune[]): ScenarioMod
 			demand[j] = stored;
 			continue;
 		}
-		let sum = 0;
-		for (let p = offsets[j]!; p < offsets[j + 1]!; p++)
-			sum += BAND_WEIGHTS[bands[p]!]! * standardisedPopulation[neighbours[p]!]!;
-		demand[j] = sum;
+		demand[j] = demandAt({ offsets, neighbours, bands }, standardisedPopulation, j);
 	}
 	return {
 		size: n,
@@ -197,6 +194,28 @@ export function computeDemand(communes: readonly ScenarioCommune[]): ScenarioMod
 		neighbours,
 		bands,
 	};
+}
+
+/** D_j = Σ_k w(t_kj) · P̃_k over commune j's neighbours, for the given standardised populations. */
+function demandAt(
+	model: Pick<ScenarioModel, 'offsets' | 'neighbours' | 'bands'>,
+	standardisedPopulation: Float64Array,
+	j: number,
+): number {
+	let sum = 0;
+	for (let p = model.offsets[j]!; p < model.offsets[j + 1]!; p++)
+		sum += BAND_WEIGHTS[model.bands[p]!]! * standardisedPopulation[model.neighbours[p]!]!;
+	return sum;
+}
+
+/**
+ * D_j of every commune of a model for other standardised populations (another vintage, in model
+ * order, 0 where missing): the neighbour search is not done again.
+ */
+export function demandFor(model: ScenarioModel, standardisedPopulation: Float64Array): Float64Array {
+	const demand = new Float64Array(model.size);
+	for (let j = 0; j < model.size; j++) demand[j] = demandAt(model, standardisedPopulation, j);
+	return demand;
 }
 
 /** D_j of one commune, or null if unknown. */

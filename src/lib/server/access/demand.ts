@@ -1,4 +1,4 @@
-import { computeDemand, type ScenarioCommune } from '../../domain/scenario.ts';
+import { computeDemand, demandFor, type ScenarioCommune } from '../../domain/scenario.ts';
 import { type AccessDataset, departmentOf, FRANCE_DEPARTMENTS, type IndicatorRow, type Perimeter } from './importer.ts';
 
 /** Where the stored D_j comes from, shown beside every simulated figure's method. */
@@ -18,9 +18,32 @@ export function demandRows(
 	perimeters: Perimeter[],
 ): IndicatorRow[] {
 	const located = dataset.communes.filter((c) => c.lon != null && c.lat != null);
+	if (located.length === 0) return [];
+	// The neighbours within 20 minutes, found once: the points do not change from a vintage to the next.
+	const model = computeDemand(
+		located.map(
+			(c): ScenarioCommune => ({
+				code: c.code,
+				lon: c.lon as number,
+				lat: c.lat as number,
+				apl: null,
+				aplUnder65: null,
+				standardisedPopulation: null,
+				population: null,
+			}),
+		),
+	);
 	// A dataset of all France (`--all`): every commune's D_j is complete.
 	const national = new Set(dataset.communes.map((c) => departmentOf(c.code))).size >= FRANCE_DEPARTMENTS;
-	const members = national ? new Set<string>() : new Set(perimeters.flatMap((p) => p.communes));
+	const members = national ? [] : perimeters.flatMap((p) => p.communes);
+	const stored = new Set<number>();
+	if (members.length === 0) for (let j = 0; j < model.size; j++) stored.add(j);
+	for (const code of members) {
+		const j = model.indexOf.get(code);
+		if (j === undefined) continue;
+		for (let p = model.offsets[j]!; p < model.offsets[j + 1]!; p++) stored.add(model.neighbours[p]!);
+	}
+	const order = [...stored].sort((a, b) => a - b);
 	const rows: IndicatorRow[] = [];
 	const vintages = [...new Set(dataset.indicators.map((i) => i.vintage))].sort();
 	for (const vintage of vintages) {
@@ -30,30 +53,17 @@ export function demandRows(
 				.map((i) => [i.code, i.value]),
 		);
 		if (standardised.size === 0) continue;
-		const communes: ScenarioCommune[] = located.map((c) => ({
-			code: c.code,
-			lon: c.lon as number,
-			lat: c.lat as number,
-			apl: null,
-			aplUnder65: null,
-			standardisedPopulation: standardised.get(c.code) ?? null,
-			population: null,
-		}));
-		const model = computeDemand(communes);
-		const stored = new Set<number>();
-		if (members.size === 0) for (let j = 0; j < model.size; j++) stored.add(j);
-		for (const code of members) {
-			const j = model.indexOf.get(code);
-			if (j === undefined) continue;
-			for (let p = model.offsets[j]!; p < model.offsets[j + 1]!; p++) stored.add(model.neighbours[p]!);
-		}
-		for (const j of [...stored].sort((a, b) => a - b)) {
+		const demand = demandFor(
+			model,
+			Float64Array.from(model.codes, (code) => standardised.get(code) ?? 0),
+		);
+		for (const j of order) {
 			if (!standardised.has(model.codes[j]!)) continue;
 			rows.push({
 				code: model.codes[j]!,
 				indicator: 'gp_demand',
 				vintage,
-				value: model.demand[j]!,
+				value: demand[j]!,
 				source: `${DEMAND_SOURCE} — APL ${vintage}`,
 			});
 		}
