@@ -18,6 +18,13 @@ import { portOpen } from './port-open.ts';
  */
 const env = readEnv();
 const root = resolve(import.meta.dirname, '../..');
+
+/** The embedded database, started here when no other database is configured or already listening. */
+async function startEmbeddedUnlessServed(dryRun = false) {
+	return dryRun || env.SUPABASE_URL || env.DATABASE_URL || (await portOpen(env.PGLITE_PORT))
+		? undefined
+		: await startEmbeddedDatabase({ dataDir: resolve(env.PGLITE_DATA_DIR), port: env.PGLITE_PORT });
+}
 const rppsAt = process.argv.indexOf('--rpps');
 const rppsFile = rppsAt >= 0 ? process.argv[rppsAt + 1] : undefined;
 if (rppsAt >= 0) {
@@ -25,10 +32,7 @@ if (rppsAt >= 0) {
 		console.error('Indiquez le fichier RPPS : npm run data:import -- --rpps PS_LibreAcces_Personne_activite_….txt');
 		process.exit(2);
 	}
-	const embedded =
-		env.SUPABASE_URL || env.DATABASE_URL || (await portOpen(env.PGLITE_PORT))
-			? undefined
-			: await startEmbeddedDatabase({ dataDir: resolve(env.PGLITE_DATA_DIR), port: env.PGLITE_PORT });
+	const embedded = await startEmbeddedUnlessServed();
 	const port = getDataPort(env);
 	try {
 		const done = await importRpps(
@@ -57,10 +61,7 @@ const dryRun = process.argv.includes('--dry-run');
 const all = process.argv.includes('--all');
 console.info(`Reading ${dir}${dryRun ? ' (dry run: nothing is written)' : ''}`);
 
-const embedded =
-	dryRun || env.SUPABASE_URL || env.DATABASE_URL || (await portOpen(env.PGLITE_PORT))
-		? undefined
-		: await startEmbeddedDatabase({ dataDir: resolve(env.PGLITE_DATA_DIR), port: env.PGLITE_PORT });
+const embedded = await startEmbeddedUnlessServed(dryRun);
 const started = performance.now();
 try {
 	const port = dryRun ? undefined : getDataPort(env);
